@@ -1,0 +1,137 @@
+//! The commands: load and check a scenario, compute, write the folder, report.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::cli::{CommonArgs, RunArgs};
+use crate::engine::RecordClock;
+use crate::error::Error;
+use crate::expect::expected_fractions;
+use crate::output::provenance::{self, RunInfo};
+use crate::output::{tables, write_folder};
+use crate::results::{ArmResult, Results};
+use crate::run::progress::CellProgress;
+use crate::run::{self, DEFAULT_BATCH_CELLS};
+use crate::scenario::{self, Scenario};
+
+/// Route label of every arm of a graph scenario.
+pub const GRAPH_ROUTE: &str = "graph";
+
+fn out_dir(common: &CommonArgs, default_name: String) -> PathBuf {
+    common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(default_name))
+}
+
+/// Simulates one graph scenario on the calling thread pool configuration.
+pub fn simulate(
+    scenario: &Scenario,
+    threads: Option<usize>,
+    batch_cells: u64,
+    on_batch_done: &(dyn Fn(u64) + Sync),
+) -> Result<(Results, usize), Error> {
+    let clock = RecordClock::from_hours(scenario.record_times_h());
+    let graph = &scenario.checked.graph;
+    let (tally, threads) = run::with_threads(threads, || {
+        run::simulate_cells(graph, &clock, scenario.seed(), scenario.cells(), batch_cells, on_batch_done)
+    })?;
+    let results = Results {
+        record_times_h: scenario.record_times_h().to_vec(),
+        locations: scenario.checked.state_names.clone(),
+        arms: vec![ArmResult {
+            arm: scenario.name().to_string(),
+            route: GRAPH_ROUTE.to_string(),
+            tally,
+        }],
+    };
+    Ok((results, threads))
+}
+
+/// `biodist run`.
+pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), Error> {
+    let scenario = scenario::load(&args.common.file, &args.assignments())?;
+    let dir = out_dir(&args.common, scenario.name().to_string());
+    crate::output::check_writable(&dir, args.common.force)?;
+    let batch_cells = args.batch_cells.unwrap_or(DEFAULT_BATCH_CELLS);
+    let progress = CellProgress::new(scenario.cells(), scenario.name());
+    let started = Instant::now();
+    let threads = args.threads.map(usize::from);
+    let (results, threads) = simulate(&scenario, threads, batch_cells, &|n| progress.advance(n))?;
+    let wall_time_s = started.elapsed().as_secs_f64();
+    progress.finish();
+    let names = ["counts.csv", "exposure.csv", "manifest.json", "run_info.json"];
+    let info = RunInfo {
+        command_line,
+        threads,
+        batch_cells,
+        wall_time_s,
+        events: results.events(),
+        events_per_second: results.events() as f64 / wall_time_s.max(1e-9),
+        host: provenance::host_name(),
+    };
+    let files = [
+        (names[0], tables::counts_csv(&results)),
+        (names[1], tables::exposure_csv(&results)),
+        (names[2], provenance::manifest_json("run", &scenario, &names)),
+        (names[3], provenance::run_info_json(&info)),
+    ];
+    write_folder(&dir, args.common.force, &files)?;
+    print_run_summary(&results, &dir, &info);
+    Ok(())
+}
+
+fn print_run_summary(results: &Results, dir: &Path, info: &RunInfo) {
+    println!(
+        "{}: {} cells, {} events in {:.2} s on {} threads ({:.3e} events/s)",
+        results.arms.first().map_or("", |a| a.arm.as_str()),
+        results.cells(),
+        results.events(),
+        info.wall_time_s,
+        info.threads,
+        info.events_per_second
+    );
+    let last = results.record_times_h.len() - 1;
+    for arm in &results.arms {
+        let n = arm.tally.cells() as f64;
+        println!("at t = {} h:", results.record_times_h[last]);
+        for (state, location) in results.locations.iter().enumerate() {
+            let cells = arm.tally.cells_at(last, state);
+            let fraction = cells as f64 / n;
+            let se = (fraction * (1.0 - fraction) / n).sqrt();
+            println!("  {location:<20} {cells:>12} cells  {fraction:>10.6} ± {se:.6}");
+        }
+    }
+    println!("wrote {}/ (counts.csv, exposure.csv, manifest.json, run_info.json)", dir.display());
+}
+
+/// `biodist expect`.
+pub fn expect(args: &CommonArgs) -> Result<(), Error> {
+    let scenario = scenario::load(&args.file, &args.set)?;
+    if let Some((key, law)) = scenario.first_non_exponential() {
+        return Err(Error::NotExponential {
+            path: scenario.path.clone(),
+            key: key.to_string(),
+            law,
+        });
+    }
+    let dir = out_dir(args, format!("{}_expected", scenario.name()));
+    crate::output::check_writable(&dir, args.force)?;
+    let fractions = expected_fractions(&scenario.checked.graph, scenario.record_times_h())
+        .map_err(|e| Error::NotExponential {
+            path: scenario.path.clone(),
+            key: format!("graph.states[{}]", e.state),
+            law: "non-exponential",
+        })?;
+    let names = ["expected.csv", "manifest.json"];
+    let files = [
+        (
+            names[0],
+            tables::expected_csv(scenario.record_times_h(), &scenario.checked.state_names, &fractions),
+        ),
+        (names[1], provenance::manifest_json("expect", &scenario, &names)),
+    ];
+    write_folder(&dir, args.force, &files)?;
+    println!("wrote {}/expected.csv (exact expected fractions)", dir.display());
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! One cell's journey: an exact semi-Markov path from t = 0 to the last record time.
+//!
+//! No time step: the cell waits in a state until the first of its competing
+//! exits fires, then jumps. Each sojourn is added to the integer tallies as it
+//! ends, so the cost is proportional to the number of jumps.
+
+use rand::{Rng, RngExt};
+use rand_distr::Exp1;
+
+use super::graph::Graph;
+use super::law::uniform;
+use super::tally::{RecordClock, Tally, VisitedStates, hours_to_ticks};
+
+/// Picks the next exit of `state`: the dwell time (h) and the target, or `None`
+/// if the state is absorbing. Exponential exits cost one exponential draw (time)
+/// and, when there are several, one uniform draw (target).
+#[inline]
+pub fn next_exit<R: Rng + ?Sized>(graph: &Graph, state: usize, rng: &mut R) -> Option<(f64, usize)> {
+    let exits = graph.exits(state);
+    // (dwell time, target); target `None` stands for "one of the exponential exits".
+    let mut earliest: Option<(f64, Option<usize>)> = None;
+    if !exits.exponential_targets.is_empty() {
+        let unit: f64 = rng.sample(Exp1);
+        earliest = Some((unit / exits.exponential_total_rate_per_h, None));
+    }
+    for (to, law) in &exits.other_exits {
+        let dwell_h = law.sample(rng);
+        // Strictly earlier wins, so a tie goes to the exit listed first.
+        if earliest.is_none_or(|(best_h, _)| dwell_h < best_h) {
+            earliest = Some((dwell_h, Some(*to)));
+        }
+    }
+    match earliest? {
+        (dwell_h, Some(to)) => Some((dwell_h, to)),
+        (dwell_h, None) => Some((dwell_h, choose_exponential_target(exits, rng))),
+    }
+}
+
+#[inline]
+fn choose_exponential_target<R: Rng + ?Sized>(
+    exits: &super::graph::StateExits,
+    rng: &mut R,
+) -> usize {
+    let targets = &exits.exponential_targets;
+    if targets.len() == 1 {
+        return targets[0];
+    }
+    let pick = uniform(rng) * exits.exponential_total_rate_per_h;
+    let cumulative = &exits.exponential_cumulative_rate_per_h;
+    let chosen = cumulative.iter().position(|&c| pick < c);
+    targets[chosen.unwrap_or(targets.len() - 1)]
+}
+
+/// Simulates one cell and adds its journey to `tally`. `visited` is scratch
+/// space reused between cells. Returns the number of transitions fired.
+pub fn simulate_cell<R: Rng + ?Sized>(
+    graph: &Graph,
+    clock: &RecordClock,
+    rng: &mut R,
+    tally: &mut Tally,
+    visited: &mut VisitedStates,
+) -> u64 {
+    visited.clear();
+    let last_tick = clock.last_tick();
+    let mut state = graph.start();
+    let mut time_h = 0.0;
+    let mut entry_tick = 0u64;
+    let mut cursor = 0usize;
+    let mut events = 0u64;
+    visited.insert(state);
+    tally.add_first_entry(state, cursor);
+    loop {
+        let Some((dwell_h, next_state)) = next_exit(graph, state, rng) else {
+            tally.add_sojourn(clock, state, entry_tick, u64::MAX, cursor);
+            break;
+        };
+        time_h += dwell_h;
+        let exit_tick = hours_to_ticks(time_h);
+        cursor = tally.add_sojourn(clock, state, entry_tick, exit_tick, cursor);
+        if exit_tick > last_tick {
+            break;
+        }
+        events += 1;
+        state = next_state;
+        entry_tick = exit_tick;
+        if visited.insert(state) {
+            tally.add_first_entry(state, cursor);
+        }
+    }
+    tally.add_cell(events);
+    events
+}

@@ -1,0 +1,8 @@
+//! Output files: pure serializers (`tables`, `provenance`) and one atomic
+//! folder writer (`folder`).
+
+pub mod folder;
+pub mod provenance;
+pub mod tables;
+
+pub use folder::{OutputError, check_writable, write_folder};

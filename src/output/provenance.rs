@@ -1,0 +1,108 @@
+//! `manifest.json` (what was run: version, scenario, resolved parameters, seed)
+//! and `run_info.json` (where and how: command line, threads, wall time).
+//!
+//! The manifest depends only on the inputs, so two runs of one scenario and
+//! seed have the same manifest on any machine; facts about the environment go
+//! to `run_info.json`.
+
+use serde::Serialize;
+
+use crate::engine::tally::{HOURS_PER_TICK, TICK_NAME};
+use crate::scenario::{Scenario, ScenarioFile};
+
+/// How random streams are made (written into every manifest).
+pub const RANDOM_STREAMS: &str = "Xoshiro256PlusPlus per cell, seeded through three SplitMix64 rounds of (seed, purpose, cell index)";
+
+#[derive(Serialize)]
+struct ScenarioSource<'a> {
+    name: &'a str,
+    description: &'a str,
+    file: String,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct TimeUnit {
+    name: &'static str,
+    hours: f64,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    biodist_version: &'static str,
+    command: &'a str,
+    scenario: ScenarioSource<'a>,
+    overrides: &'a [String],
+    resolved: &'a ScenarioFile,
+    seed: u64,
+    cells: u64,
+    exposure_time_unit: TimeUnit,
+    random_streams: &'static str,
+    files: &'a [&'a str],
+}
+
+/// Serializes the manifest of a `command` (`run` or `expect`) on `scenario`
+/// that wrote `files`.
+pub fn manifest_json(command: &str, scenario: &Scenario, files: &[&str]) -> Vec<u8> {
+    let manifest = Manifest {
+        biodist_version: env!("CARGO_PKG_VERSION"),
+        command,
+        scenario: ScenarioSource {
+            name: scenario.name(),
+            description: &scenario.resolved.description,
+            file: scenario.path.display().to_string(),
+            text: &scenario.text,
+        },
+        overrides: &scenario.overrides,
+        resolved: &scenario.resolved,
+        seed: scenario.seed(),
+        cells: scenario.cells(),
+        exposure_time_unit: TimeUnit {
+            name: TICK_NAME,
+            hours: HOURS_PER_TICK,
+        },
+        random_streams: RANDOM_STREAMS,
+        files,
+    };
+    to_json(&manifest)
+}
+
+/// Facts about the machine and the run that must not enter the data files.
+#[derive(Serialize)]
+pub struct RunInfo {
+    /// The command line as typed.
+    pub command_line: Vec<String>,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Cells per batch.
+    pub batch_cells: u64,
+    /// Wall-clock time of the simulation (s).
+    pub wall_time_s: f64,
+    /// Transitions simulated (all arms).
+    pub events: u64,
+    /// Events per second of wall time.
+    pub events_per_second: f64,
+    /// Host name, where the system tells it.
+    pub host: Option<String>,
+}
+
+/// Serializes `run_info.json`.
+pub fn run_info_json(info: &RunInfo) -> Vec<u8> {
+    to_json(info)
+}
+
+/// The host's name, from `/etc/hostname` or `$HOSTNAME`.
+pub fn host_name() -> Option<String> {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+}
+
+fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    // infallible: these types hold only strings, numbers and vectors
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

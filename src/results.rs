@@ -1,0 +1,37 @@
+//! One `Results` value that every writer (and, later, every plot) reads.
+
+use crate::engine::Tally;
+
+/// The outcome of one arm: which route, and its integer tallies.
+#[derive(Debug, Clone)]
+pub struct ArmResult {
+    /// Arm name (for a graph scenario, the scenario's name).
+    pub arm: String,
+    /// Route of administration (`graph` for a graph scenario).
+    pub route: String,
+    /// What the arm's cells did.
+    pub tally: Tally,
+}
+
+/// Everything a run produced, in output order.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// Record times (h).
+    pub record_times_h: Vec<f64>,
+    /// Location names, in output order (a graph's states in `graph.states` order).
+    pub locations: Vec<String>,
+    /// Arms, in output order.
+    pub arms: Vec<ArmResult>,
+}
+
+impl Results {
+    /// Total transitions simulated over all arms.
+    pub fn events(&self) -> u64 {
+        self.arms.iter().map(|a| a.tally.events()).sum()
+    }
+
+    /// Total cells simulated over all arms.
+    pub fn cells(&self) -> u64 {
+        self.arms.iter().map(|a| a.tally.cells()).sum()
+    }
+}
