@@ -34,7 +34,14 @@ pub fn simulate(
     let clock = RecordClock::from_hours(scenario.record_times_h());
     let graph = &scenario.checked.graph;
     let (tally, threads) = run::with_threads(threads, || {
-        run::simulate_cells(graph, &clock, scenario.seed(), scenario.cells(), batch_cells, on_batch_done)
+        run::simulate_cells(
+            graph,
+            &clock,
+            scenario.seed(),
+            scenario.cells(),
+            batch_cells,
+            on_batch_done,
+        )
     })?;
     let results = Results {
         record_times_h: scenario.record_times_h().to_vec(),
@@ -60,7 +67,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), Error> {
     let (results, threads) = simulate(&scenario, threads, batch_cells, &|n| progress.advance(n))?;
     let wall_time_s = started.elapsed().as_secs_f64();
     progress.finish();
-    let names = ["counts.csv", "exposure.csv", "manifest.json", "run_info.json"];
+    let names = [
+        "counts.csv",
+        "exposure.csv",
+        "manifest.json",
+        "run_info.json",
+    ];
     let info = RunInfo {
         command_line,
         threads,
@@ -73,7 +85,10 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), Error> {
     let files = [
         (names[0], tables::counts_csv(&results)),
         (names[1], tables::exposure_csv(&results)),
-        (names[2], provenance::manifest_json("run", &scenario, &names)),
+        (
+            names[2],
+            provenance::manifest_json("run", &scenario, &names),
+        ),
         (names[3], provenance::run_info_json(&info)),
     ];
     write_folder(&dir, args.common.force, &files)?;
@@ -102,7 +117,10 @@ fn print_run_summary(results: &Results, dir: &Path, info: &RunInfo) {
             println!("  {location:<20} {cells:>12} cells  {fraction:>10.6} ± {se:.6}");
         }
     }
-    println!("wrote {}/ (counts.csv, exposure.csv, manifest.json, run_info.json)", dir.display());
+    println!(
+        "wrote {}/ (counts.csv, exposure.csv, manifest.json, run_info.json)",
+        dir.display()
+    );
 }
 
 /// `biodist expect`.
@@ -127,11 +145,21 @@ pub fn expect(args: &CommonArgs) -> Result<(), Error> {
     let files = [
         (
             names[0],
-            tables::expected_csv(scenario.record_times_h(), &scenario.checked.state_names, &fractions),
+            tables::expected_csv(
+                scenario.record_times_h(),
+                &scenario.checked.state_names,
+                &fractions,
+            ),
         ),
-        (names[1], provenance::manifest_json("expect", &scenario, &names)),
+        (
+            names[1],
+            provenance::manifest_json("expect", &scenario, &names),
+        ),
     ];
     write_folder(&dir, args.force, &files)?;
-    println!("wrote {}/expected.csv (exact expected fractions)", dir.display());
+    println!(
+        "wrote {}/expected.csv (exact expected fractions)",
+        dir.display()
+    );
     Ok(())
 }

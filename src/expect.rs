@@ -42,7 +42,10 @@ pub fn generator(graph: &Graph) -> Result<DMatrix<f64>, NotMarkov> {
 
 /// Expected fraction of cells in each state at each record time:
 /// `result[record][state]`, every cell starting in the graph's start state.
-pub fn expected_fractions(graph: &Graph, record_times_h: &[f64]) -> Result<Vec<Vec<f64>>, NotMarkov> {
+pub fn expected_fractions(
+    graph: &Graph,
+    record_times_h: &[f64],
+) -> Result<Vec<Vec<f64>>, NotMarkov> {
     let q = generator(graph)?;
     let mut p = RowDVector::zeros(graph.state_count());
     p[graph.start()] = 1.0;

@@ -15,13 +15,17 @@ use super::tally::{RecordClock, Tally, VisitedStates, hours_to_ticks};
 /// if the state is absorbing. Exponential exits cost one exponential draw (time)
 /// and, when there are several, one uniform draw (target).
 #[inline]
-pub fn next_exit<R: Rng + ?Sized>(graph: &Graph, state: usize, rng: &mut R) -> Option<(f64, usize)> {
+pub fn next_exit<R: Rng + ?Sized>(
+    graph: &Graph,
+    state: usize,
+    rng: &mut R,
+) -> Option<(f64, usize)> {
     let exits = graph.exits(state);
     // (dwell time, target); target `None` stands for "one of the exponential exits".
     let mut earliest: Option<(f64, Option<usize>)> = None;
     if !exits.exponential_targets.is_empty() {
         let unit: f64 = rng.sample(Exp1);
-        earliest = Some((unit / exits.exponential_total_rate_per_h, None));
+        earliest = Some((unit * exits.exponential_mean_dwell_h, None));
     }
     for (to, law) in &exits.other_exits {
         let dwell_h = law.sample(rng);
@@ -46,9 +50,14 @@ fn choose_exponential_target<R: Rng + ?Sized>(
         return targets[0];
     }
     let pick = uniform(rng) * exits.exponential_total_rate_per_h;
-    let cumulative = &exits.exponential_cumulative_rate_per_h;
-    let chosen = cumulative.iter().position(|&c| pick < c);
-    targets[chosen.unwrap_or(targets.len() - 1)]
+    // Branch-free: the target is the number of running sums ≤ pick (the
+    // chosen exit is random, so a search loop would mispredict).
+    let passed: usize = exits
+        .exponential_cumulative_rate_per_h
+        .iter()
+        .map(|&c| usize::from(c <= pick))
+        .sum();
+    targets[passed.min(targets.len() - 1)]
 }
 
 /// Simulates one cell and adds its journey to `tally`. `visited` is scratch
@@ -64,28 +73,21 @@ pub fn simulate_cell<R: Rng + ?Sized>(
     let last_tick = clock.last_tick();
     let mut state = graph.start();
     let mut time_h = 0.0;
-    let mut entry_tick = 0u64;
-    let mut cursor = 0usize;
     let mut events = 0u64;
     visited.insert(state);
-    tally.add_first_entry(state, cursor);
-    loop {
-        let Some((dwell_h, next_state)) = next_exit(graph, state, rng) else {
-            tally.add_sojourn(clock, state, entry_tick, u64::MAX, cursor);
-            break;
-        };
+    tally.add_entry(state, 0, 0, true);
+    while let Some((dwell_h, next_state)) = next_exit(graph, state, rng) {
         time_h += dwell_h;
-        let exit_tick = hours_to_ticks(time_h);
-        cursor = tally.add_sojourn(clock, state, entry_tick, exit_tick, cursor);
-        if exit_tick > last_tick {
+        let tick = hours_to_ticks(time_h);
+        if tick > last_tick {
             break;
         }
+        let record = clock.records_before(tick);
+        tally.add_exit(state, record, tick);
         events += 1;
         state = next_state;
-        entry_tick = exit_tick;
-        if visited.insert(state) {
-            tally.add_first_entry(state, cursor);
-        }
+        let first = visited.insert(state);
+        tally.add_entry(state, record, tick, first);
     }
     tally.add_cell(events);
     events

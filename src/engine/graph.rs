@@ -24,6 +24,8 @@ pub struct Exit {
 pub struct StateExits {
     /// Sum of the rates of the exponential exits (1/h); 0 when there are none.
     pub exponential_total_rate_per_h: f64,
+    /// 1 / total rate: the mean time to the first exponential exit (h).
+    pub exponential_mean_dwell_h: f64,
     /// Targets of the exponential exits with positive rate.
     pub exponential_targets: Vec<usize>,
     /// Their rates (1/h), as given.
@@ -98,6 +100,9 @@ impl Graph {
                 Some(_) => {} // rate 0: the exit never fires
                 None => state.other_exits.push((exit.to, exit.law)),
             }
+        }
+        for state in &mut by_state {
+            state.exponential_mean_dwell_h = 1.0 / state.exponential_total_rate_per_h;
         }
         Ok(Self {
             state_count,
@@ -187,7 +192,11 @@ mod tests {
         let graph = Graph::new(
             3,
             0,
-            vec![exit(0, 1, rate(2.0)), exit(0, 2, rate(3.0)), exit(1, 2, rate(0.0))],
+            vec![
+                exit(0, 1, rate(2.0)),
+                exit(0, 2, rate(3.0)),
+                exit(1, 2, rate(0.0)),
+            ],
         )
         .unwrap();
         let exits = graph.exits(0);
@@ -211,7 +220,10 @@ mod tests {
         let timed_cycle = Graph::new(
             2,
             0,
-            vec![exit(0, 1, zero()), exit(1, 0, DwellLaw::fixed(1.0).unwrap())],
+            vec![
+                exit(0, 1, zero()),
+                exit(1, 0, DwellLaw::fixed(1.0).unwrap()),
+            ],
         );
         assert!(timed_cycle.is_ok());
     }
@@ -219,6 +231,12 @@ mod tests {
     #[test]
     fn indices_out_of_range_are_rejected() {
         let err = Graph::new(2, 0, vec![exit(0, 5, DwellLaw::fixed(1.0).unwrap())]).unwrap_err();
-        assert_eq!(err, GraphError::StateOutOfRange { index: 5, states: 2 });
+        assert_eq!(
+            err,
+            GraphError::StateOutOfRange {
+                index: 5,
+                states: 2
+            }
+        );
     }
 }

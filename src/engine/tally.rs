@@ -20,14 +20,30 @@ pub const TICK_NAME: &str = "nanohour (1e-9 h = 3.6 µs)";
 /// times saturate at `u64::MAX`, which lies beyond any record time.
 #[inline]
 pub fn hours_to_ticks(time_h: f64) -> u64 {
-    (time_h * TICKS_PER_HOUR).round() as u64
+    // Adding 0.5 and truncating rounds half up for t ≥ 0; it is much faster than
+    // `f64::round` (a libm call on baseline x86-64), and the signed conversion is
+    // one instruction where the unsigned one is several. Times beyond ~292 years
+    // (2^63 ticks) saturate, far beyond any record time.
+    let ticks = time_h * TICKS_PER_HOUR + 0.5;
+    if ticks < SATURATION_TICKS {
+        ticks as i64 as u64
+    } else {
+        u64::MAX
+    }
 }
 
+/// 2^63 as f64: tick counts at or above it saturate.
+const SATURATION_TICKS: f64 = 9_223_372_036_854_775_808.0;
+
 /// The record times of a run, in ticks, strictly increasing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordClock {
     record_ticks: Vec<u64>,
 }
+
+/// Up to this many record times, [`RecordClock::records_before`] counts with
+/// branch-free comparisons; beyond it, it binary-searches.
+const LINEAR_SEARCH_RECORDS: usize = 16;
 
 impl RecordClock {
     /// Builds the clock from record times in hours (≥ 0, strictly increasing
@@ -59,19 +75,52 @@ impl RecordClock {
     pub fn last_tick(&self) -> u64 {
         self.record_ticks.last().copied().unwrap_or(0)
     }
+
+    /// How many record times fall strictly before `tick`: the index of the
+    /// first record time at or after it. An event at this tick is seen by that
+    /// record and every later one.
+    #[inline]
+    pub fn records_before(&self, tick: u64) -> usize {
+        if self.record_ticks.len() <= LINEAR_SEARCH_RECORDS {
+            // Branch-free: whether an event crosses a record time is random, and
+            // a mispredicted branch costs more than a few comparisons.
+            self.record_ticks
+                .iter()
+                .map(|&r| usize::from(r < tick))
+                .sum()
+        } else {
+            self.record_ticks.partition_point(|&r| r < tick)
+        }
+    }
 }
 
-/// Integer tallies of one arm, indexed [record][state].
+/// The tallies of one (record interval, state): changes that happened in
+/// (previous record time, this record time].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct IntervalTally {
+    /// Entries minus exits.
+    net_cells: i64,
+    /// Sum of entry ticks minus sum of exit ticks.
+    net_ticks: i128,
+    /// Cells entering the state for the first time.
+    first_entries: u64,
+}
+
+/// Integer tallies of one arm.
+///
+/// Stored as differences: for each (record interval, state), entries minus
+/// exits in (previous record, this record], the sum of their times in ticks
+/// (entries counted +, exits −), and first entries. The cells present at a
+/// record time r are then a running sum, and the time spent in a state up to r
+/// is Σ over entries (r − entry) − Σ over exits (r − exit) = r × present −
+/// running net ticks, all exact integers. Recording an event costs O(1) with no
+/// data-dependent branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
     state_count: usize,
-    record_count: usize,
-    /// Cells in each state at each record time.
-    occupancy: Vec<u64>,
-    /// Cells entering each state for the first time in (previous record, this record].
-    first_entries: Vec<u64>,
-    /// Cell-ticks spent in each state in (previous record, this record].
-    interval_ticks: Vec<u128>,
+    record_ticks: Vec<u64>,
+    /// Indexed [record][state].
+    intervals: Vec<IntervalTally>,
     /// Transitions fired up to the last record time.
     events: u64,
     /// Cells simulated.
@@ -79,15 +128,12 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// An empty tally.
-    pub fn new(state_count: usize, record_count: usize) -> Self {
-        let size = state_count * record_count;
+    /// An empty tally for `state_count` states recorded at `clock`'s times.
+    pub fn new(state_count: usize, clock: &RecordClock) -> Self {
         Self {
             state_count,
-            record_count,
-            occupancy: vec![0; size],
-            first_entries: vec![0; size],
-            interval_ticks: vec![0; size],
+            record_ticks: clock.ticks().to_vec(),
+            intervals: vec![IntervalTally::default(); state_count * clock.len()],
             events: 0,
             cells: 0,
         }
@@ -101,63 +147,40 @@ impl Tally {
     /// Adds another tally of the same shape (integer sums: any order gives the same result).
     pub fn merge(mut self, other: &Tally) -> Self {
         assert_eq!(
-            (self.state_count, self.record_count),
-            (other.state_count, other.record_count),
+            (self.state_count, &self.record_ticks),
+            (other.state_count, &other.record_ticks),
             "tallies of different shapes cannot be merged"
         );
-        for (a, b) in self.occupancy.iter_mut().zip(&other.occupancy) {
-            *a += b;
-        }
-        for (a, b) in self.first_entries.iter_mut().zip(&other.first_entries) {
-            *a += b;
-        }
-        for (a, b) in self.interval_ticks.iter_mut().zip(&other.interval_ticks) {
-            *a += b;
+        for (a, b) in self.intervals.iter_mut().zip(&other.intervals) {
+            a.net_cells += b.net_cells;
+            a.net_ticks += b.net_ticks;
+            a.first_entries += b.first_entries;
         }
         self.events += other.events;
         self.cells += other.cells;
         self
     }
 
-    /// Records one sojourn in `state` over ticks [entry, exit). `cursor` is the
-    /// first record index whose time is ≥ entry; the returned value is the first
-    /// record index whose time is ≥ exit. A cell is in the state at a record time
-    /// r when entry ≤ r < exit.
+    /// Records a cell entering `state` at `tick`, where `record` is
+    /// `clock.records_before(tick)` and must be a valid record index (the
+    /// engine records nothing after the last record time). `first` says whether
+    /// the cell had never been in `state` before.
     #[inline]
-    pub fn add_sojourn(
-        &mut self,
-        clock: &RecordClock,
-        state: usize,
-        entry_tick: u64,
-        exit_tick: u64,
-        cursor: usize,
-    ) -> usize {
-        let mut record = cursor;
-        let mut from_tick = entry_tick;
-        let ticks = clock.ticks();
-        while record < ticks.len() {
-            let record_tick = ticks[record];
-            let at = self.index(record, state);
-            if record_tick >= exit_tick {
-                self.interval_ticks[at] += u128::from(exit_tick - from_tick);
-                return record;
-            }
-            self.occupancy[at] += 1;
-            self.interval_ticks[at] += u128::from(record_tick - from_tick);
-            from_tick = record_tick;
-            record += 1;
-        }
-        record
+    pub fn add_entry(&mut self, state: usize, record: usize, tick: u64, first: bool) {
+        let at = self.index(record, state);
+        let interval = &mut self.intervals[at];
+        interval.net_cells += 1;
+        interval.net_ticks += i128::from(tick);
+        interval.first_entries += u64::from(first);
     }
 
-    /// Records a first entry into `state`; `cursor` is the first record index
-    /// whose time is ≥ the entry time (entries after the last record are not counted).
+    /// Records a cell leaving `state` at `tick` (`record` as for [`Tally::add_entry`]).
     #[inline]
-    pub fn add_first_entry(&mut self, state: usize, cursor: usize) {
-        if cursor < self.record_count {
-            let at = self.index(cursor, state);
-            self.first_entries[at] += 1;
-        }
+    pub fn add_exit(&mut self, state: usize, record: usize, tick: u64) {
+        let at = self.index(record, state);
+        let interval = &mut self.intervals[at];
+        interval.net_cells -= 1;
+        interval.net_ticks -= i128::from(tick);
     }
 
     /// Records that one more cell was simulated, having fired `events` transitions.
@@ -174,7 +197,7 @@ impl Tally {
 
     /// Number of record times.
     pub fn record_count(&self) -> usize {
-        self.record_count
+        self.record_ticks.len()
     }
 
     /// Cells simulated.
@@ -187,23 +210,32 @@ impl Tally {
         self.events
     }
 
-    /// Cells in `state` at record `record`.
+    /// Running sum of one field up to and including `record`.
+    fn running(&self, record: usize, state: usize, field: impl Fn(&IntervalTally) -> i128) -> i128 {
+        (0..=record)
+            .map(|r| field(&self.intervals[self.index(r, state)]))
+            .sum()
+    }
+
+    /// Cells in `state` at record `record` (a cell that jumps exactly at a
+    /// record time is counted where it jumped to).
     pub fn cells_at(&self, record: usize, state: usize) -> u64 {
-        self.occupancy[self.index(record, state)]
+        let present = self.running(record, state, |i| i128::from(i.net_cells));
+        u64::try_from(present).unwrap_or(0) // infallible: exits never outnumber entries
     }
 
     /// Cells that entered `state` at least once at or before record `record`.
     pub fn ever_entered(&self, record: usize, state: usize) -> u64 {
-        (0..=record)
-            .map(|r| self.first_entries[self.index(r, state)])
-            .sum()
+        let entered = self.running(record, state, |i| i128::from(i.first_entries));
+        u64::try_from(entered).unwrap_or(0) // infallible: a sum of u64 counts
     }
 
     /// Cell-ticks spent in `state` from time 0 up to record `record`.
     pub fn time_ticks(&self, record: usize, state: usize) -> u128 {
-        (0..=record)
-            .map(|r| self.interval_ticks[self.index(r, state)])
-            .sum()
+        let now = i128::from(self.record_ticks[record]);
+        let present = self.running(record, state, |i| i128::from(i.net_cells));
+        let net_ticks = self.running(record, state, |i| i.net_ticks);
+        u128::try_from(now * present - net_ticks).unwrap_or(0) // infallible: each exit follows its entry
     }
 }
 
@@ -247,43 +279,71 @@ mod tests {
         send_sync::<RecordClock>();
     };
 
+    /// Records one cell's path: (state, entry time h), the last state held to the end.
+    fn record_path(tally: &mut Tally, clock: &RecordClock, path: &[(usize, f64)]) {
+        let mut visited = VisitedStates::new(tally.state_count());
+        for (i, &(state, entry_h)) in path.iter().enumerate() {
+            let tick = hours_to_ticks(entry_h);
+            let record = clock.records_before(tick);
+            if i > 0 {
+                tally.add_exit(path[i - 1].0, record, tick);
+            }
+            tally.add_entry(state, record, tick, visited.insert(state));
+        }
+        tally.add_cell(path.len() as u64 - 1);
+    }
+
+    #[test]
+    fn records_before_counts_record_times_strictly_earlier() {
+        let clock = RecordClock::from_hours(&[1.0, 2.0, 3.0]);
+        let counts: Vec<usize> = [0.0, 1.0, 1.5, 3.0, 3.5]
+            .iter()
+            .map(|&t| clock.records_before(hours_to_ticks(t)))
+            .collect();
+        assert_eq!(counts, vec![0, 0, 1, 2, 3]);
+        let many: Vec<f64> = (1..=40).map(f64::from).collect();
+        let clock = RecordClock::from_hours(&many);
+        assert_eq!(clock.records_before(hours_to_ticks(20.5)), 20);
+    }
+
     #[test]
     fn a_sojourn_counts_at_records_inside_it_and_splits_its_time() {
         let clock = RecordClock::from_hours(&[1.0, 2.0, 3.0]);
-        let mut tally = Tally::new(2, 3);
-        // In state 0 from 0.5 h to 2.5 h: present at 1 h and 2 h, not at 3 h.
-        let cursor = tally.add_sojourn(&clock, 0, hours_to_ticks(0.5), hours_to_ticks(2.5), 0);
-        assert_eq!(cursor, 2);
-        assert_eq!(
-            (0..3).map(|r| tally.cells_at(r, 0)).collect::<Vec<_>>(),
-            vec![1, 1, 0]
-        );
+        let mut tally = Tally::new(2, &clock);
+        // In state 1 from 0 to 0.5 h, state 0 from 0.5 h to 2.5 h, then state 1.
+        record_path(&mut tally, &clock, &[(1, 0.0), (0, 0.5), (1, 2.5)]);
+        let present: Vec<u64> = (0..3).map(|r| tally.cells_at(r, 0)).collect();
+        assert_eq!(present, vec![1, 1, 0]);
         assert_eq!(tally.time_ticks(0, 0), u128::from(hours_to_ticks(0.5)));
         assert_eq!(tally.time_ticks(1, 0), u128::from(hours_to_ticks(1.5)));
         assert_eq!(tally.time_ticks(2, 0), u128::from(hours_to_ticks(2.0)));
+        assert_eq!(tally.time_ticks(2, 1), u128::from(hours_to_ticks(1.0)));
+        assert_eq!(tally.ever_entered(0, 1), 1);
     }
 
     #[test]
     fn a_cell_leaving_exactly_at_a_record_time_is_counted_in_its_next_state() {
         let clock = RecordClock::from_hours(&[1.0]);
-        let mut tally = Tally::new(2, 1);
-        let cursor = tally.add_sojourn(&clock, 0, 0, hours_to_ticks(1.0), 0);
-        assert_eq!(cursor, 0);
-        tally.add_first_entry(1, cursor);
-        tally.add_sojourn(&clock, 1, hours_to_ticks(1.0), u64::MAX, cursor);
+        let mut tally = Tally::new(2, &clock);
+        record_path(&mut tally, &clock, &[(0, 0.0), (1, 1.0)]);
         assert_eq!((tally.cells_at(0, 0), tally.cells_at(0, 1)), (0, 1));
         assert_eq!(tally.ever_entered(0, 1), 1);
+        assert_eq!(tally.time_ticks(0, 1), 0);
     }
 
     #[test]
     fn merging_adds_every_tally() {
         let clock = RecordClock::from_hours(&[1.0]);
-        let mut a = Tally::new(1, 1);
-        a.add_sojourn(&clock, 0, 0, u64::MAX, 0);
-        a.add_cell(3);
+        let mut a = Tally::new(2, &clock);
+        record_path(&mut a, &clock, &[(0, 0.0), (1, 0.25), (0, 0.5), (1, 0.75)]);
         let b = a.clone();
         let merged = a.merge(&b);
-        assert_eq!(merged.cells_at(0, 0), 2);
+        assert_eq!(merged.cells_at(0, 1), 2);
+        assert_eq!(
+            merged.ever_entered(0, 0),
+            2,
+            "a return is not a first entry"
+        );
         assert_eq!((merged.cells(), merged.events()), (2, 6));
     }
 

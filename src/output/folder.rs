@@ -31,7 +31,11 @@ pub enum OutputError {
     },
 }
 
-fn io_error(dir: &Path, path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError {
+fn io_error(
+    dir: &Path,
+    path: &Path,
+    action: &'static str,
+) -> impl FnOnce(std::io::Error) -> OutputError {
     let (dir, path) = (dir.to_path_buf(), path.to_path_buf());
     move |source| OutputError::Io {
         dir,
@@ -46,7 +50,10 @@ fn sibling(dir: &Path, tag: &str) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".to_string());
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.{tag}-{}", std::process::id()))
 }
 
@@ -78,7 +85,11 @@ pub fn write_folder(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Resul
     result
 }
 
-fn stage_and_swap(dir: &Path, staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+fn stage_and_swap(
+    dir: &Path,
+    staging: &Path,
+    files: &[(&str, Vec<u8>)],
+) -> Result<(), OutputError> {
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(io_error(dir, staging, "remove stale folder"))?;
     }
@@ -115,7 +126,10 @@ mod tests {
         let err = write_folder(&dir, false, &[("a.csv", b"y\n".to_vec())]).unwrap_err();
         assert!(matches!(err, OutputError::Exists { .. }));
         write_folder(&dir, true, &[("b.csv", b"z\n".to_vec())]).unwrap();
-        assert!(!dir.join("a.csv").exists(), "the old folder is replaced as a whole");
+        assert!(
+            !dir.join("a.csv").exists(),
+            "the old folder is replaced as a whole"
+        );
         let leftovers: Vec<_> = fs::read_dir(dir.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name())

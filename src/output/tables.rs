@@ -34,7 +34,14 @@ pub fn ticks_as_hours(ticks: u128) -> String {
 pub fn counts_csv(results: &Results) -> Vec<u8> {
     let mut w = writer();
     let header = [
-        "arm", "route", "time_h", "location", "state", "cells", "fraction", "fraction_se",
+        "arm",
+        "route",
+        "time_h",
+        "location",
+        "state",
+        "cells",
+        "fraction",
+        "fraction_se",
     ];
     let _ = w.write_record(header);
     for arm in &results.arms {
@@ -65,7 +72,13 @@ pub fn counts_csv(results: &Results) -> Vec<u8> {
 pub fn exposure_csv(results: &Results) -> Vec<u8> {
     let mut w = writer();
     let header = [
-        "arm", "route", "time_h", "location", "state", "ever_entered", "cell_hours",
+        "arm",
+        "route",
+        "time_h",
+        "location",
+        "state",
+        "ever_entered",
+        "cell_hours",
     ];
     let _ = w.write_record(header);
     for arm in &results.arms {
@@ -87,7 +100,11 @@ pub fn exposure_csv(results: &Results) -> Vec<u8> {
 }
 
 /// `expected.csv`: exact expected fraction per (record time, location).
-pub fn expected_csv(record_times_h: &[f64], locations: &[String], fractions: &[Vec<f64>]) -> Vec<u8> {
+pub fn expected_csv(
+    record_times_h: &[f64],
+    locations: &[String],
+    fractions: &[Vec<f64>],
+) -> Vec<u8> {
     let mut w = writer();
     let _ = w.write_record(["time_h", "location", "fraction"]);
     for (&time_h, row) in record_times_h.iter().zip(fractions) {
@@ -106,15 +123,15 @@ mod tests {
 
     fn tiny_results() -> Results {
         let clock = RecordClock::from_hours(&[0.5, 2.0]);
-        let mut tally = Tally::new(2, 2);
+        let mut tally = Tally::new(2, &clock);
         // Cell 1: in "a" until 1 h, then "b". Cell 2: in "a" throughout.
-        tally.add_first_entry(0, 0);
-        let cursor = tally.add_sojourn(&clock, 0, 0, hours_to_ticks(1.0), 0);
-        tally.add_first_entry(1, cursor);
-        tally.add_sojourn(&clock, 1, hours_to_ticks(1.0), u64::MAX, cursor);
+        let one_hour = hours_to_ticks(1.0);
+        let record = clock.records_before(one_hour);
+        tally.add_entry(0, 0, 0, true);
+        tally.add_exit(0, record, one_hour);
+        tally.add_entry(1, record, one_hour, true);
         tally.add_cell(1);
-        tally.add_first_entry(0, 0);
-        tally.add_sojourn(&clock, 0, 0, u64::MAX, 0);
+        tally.add_entry(0, 0, 0, true);
         tally.add_cell(0);
         Results {
             record_times_h: vec![0.5, 2.0],
@@ -155,12 +172,11 @@ mod tests {
 
     #[test]
     fn expected_layout_is_stable() {
-        let text = String::from_utf8(expected_csv(
-            &[1.0 / 12.0],
-            &["a".into()],
-            &[vec![0.25]],
-        ))
-        .unwrap();
-        assert_eq!(text, "time_h,location,fraction\n0.08333333333333333,a,0.25\n");
+        let text =
+            String::from_utf8(expected_csv(&[1.0 / 12.0], &["a".into()], &[vec![0.25]])).unwrap();
+        assert_eq!(
+            text,
+            "time_h,location,fraction\n0.08333333333333333,a,0.25\n"
+        );
     }
 }

@@ -12,7 +12,7 @@ pub mod progress;
 use rayon::prelude::*;
 
 use crate::engine::{
-    Graph, RecordClock, StreamPurpose, Tally, VisitedStates, cell_stream, simulate_cell,
+    Graph, RecordClock, StreamPurpose, Tally, VisitedStates, simulate_cell, stream::StreamFamily,
 };
 
 /// Default number of cells per batch (how often progress is reported).
@@ -58,17 +58,18 @@ pub fn simulate_cells(
     let batches = cells.div_ceil(batch_cells);
     let empty = || {
         (
-            Tally::new(graph.state_count(), clock.len()),
+            Tally::new(graph.state_count(), clock),
             VisitedStates::new(graph.state_count()),
         )
     };
+    let streams = StreamFamily::new(seed, StreamPurpose::Fate);
     (0..batches)
         .into_par_iter()
         .fold(empty, |(mut tally, mut visited), batch| {
             let first = batch * batch_cells;
             let last = (first + batch_cells).min(cells);
             for cell in first..last {
-                let mut rng = cell_stream(seed, StreamPurpose::Fate, cell);
+                let mut rng = streams.stream(cell);
                 simulate_cell(graph, clock, &mut rng, &mut tally, &mut visited);
             }
             on_batch_done(last - first);
@@ -76,7 +77,7 @@ pub fn simulate_cells(
         })
         .map(|(tally, _)| tally)
         .reduce(
-            || Tally::new(graph.state_count(), clock.len()),
+            || Tally::new(graph.state_count(), clock),
             |a, b| a.merge(&b),
         )
 }

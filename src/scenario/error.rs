@@ -17,7 +17,11 @@ pub struct Problem {
 
 impl Problem {
     /// A problem at `key`.
-    pub fn new(key: impl Into<String>, expected: impl Into<String>, found: impl Into<String>) -> Self {
+    pub fn new(
+        key: impl Into<String>,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Self {
         Self {
             key: key.into(),
             expected: expected.into(),
@@ -28,7 +32,11 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: expected {}, found {}", self.key, self.expected, self.found)
+        write!(
+            f,
+            "{}: expected {}, found {}",
+            self.key, self.expected, self.found
+        )
     }
 }
 

@@ -127,7 +127,11 @@ fn deserialize(
             .map(|o| o.assignment.clone());
         ScenarioError::Field {
             path: path.to_path_buf(),
-            key: if key.is_empty() { "(top level)".to_string() } else { key },
+            key: if key.is_empty() {
+                "(top level)".to_string()
+            } else {
+                key
+            },
             message: e.into_inner().message().trim().to_string(),
             via,
         }

@@ -111,16 +111,11 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
             Some(at) => (&part[..at], &part[at..]),
             None => (part, ""),
         };
-        if name.is_empty() && segments.is_empty() {
-            return Err(bad());
-        }
-        if !name.is_empty() {
-            let is_index = name.bytes().all(|b| b.is_ascii_digit()) && !segments.is_empty();
-            match (is_index, name.parse::<usize>()) {
-                (true, Ok(index)) => segments.push(Segment::Index(index)),
-                _ if valid_key(name) => segments.push(Segment::Key(name.to_string())),
-                _ => return Err(bad()),
-            }
+        let is_index = name.bytes().all(|b| b.is_ascii_digit()) && !segments.is_empty();
+        match (is_index, name.parse::<usize>()) {
+            (true, Ok(index)) => segments.push(Segment::Index(index)),
+            _ if valid_key(name) => segments.push(Segment::Key(name.to_string())),
+            _ => return Err(bad()),
         }
         while !rest.is_empty() {
             let close = rest.find(']').ok_or_else(bad)?;
@@ -136,8 +131,10 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
 }
 
 fn valid_key(name: &str) -> bool {
-    name.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn canonical_key(segments: &[Segment]) -> String {
@@ -192,22 +189,41 @@ mod tests {
     #[test]
     fn paths_reach_tables_and_array_elements() {
         let mut table = scenario();
-        Override::parse("run.cells=5000").unwrap().apply(&mut table).unwrap();
+        Override::parse("run.cells=5000")
+            .unwrap()
+            .apply(&mut table)
+            .unwrap();
         Override::parse("graph.transitions[0].rate_per_h=2.5")
             .unwrap()
             .apply(&mut table)
             .unwrap();
-        Override::parse("graph.transitions.0.from=b").unwrap().apply(&mut table).unwrap();
+        Override::parse("graph.transitions.0.from=b")
+            .unwrap()
+            .apply(&mut table)
+            .unwrap();
         assert_eq!(table["run"]["cells"], Value::Integer(5000));
-        assert_eq!(table["graph"]["transitions"][0]["rate_per_h"], Value::Float(2.5));
-        assert_eq!(table["graph"]["transitions"][0]["from"], Value::String("b".into()));
+        assert_eq!(
+            table["graph"]["transitions"][0]["rate_per_h"],
+            Value::Float(2.5)
+        );
+        assert_eq!(
+            table["graph"]["transitions"][0]["from"],
+            Value::String("b".into())
+        );
     }
 
     #[test]
     fn bad_assignments_and_paths_are_explained() {
-        assert!(Override::parse("run.cells").unwrap_err().contains("key.path=value"));
+        assert!(
+            Override::parse("run.cells")
+                .unwrap_err()
+                .contains("key.path=value")
+        );
         assert!(Override::parse("run..cells=1").is_err());
-        let err = Override::parse("runn.cells=5").unwrap().apply(&mut scenario()).unwrap_err();
+        let err = Override::parse("runn.cells=5")
+            .unwrap()
+            .apply(&mut scenario())
+            .unwrap_err();
         assert!(err.contains("no \"runn\""), "{err}");
         let err = Override::parse("graph.transitions[3].from=a")
             .unwrap()

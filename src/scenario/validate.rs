@@ -32,7 +32,12 @@ pub fn check(file: &ScenarioFile) -> Result<CheckedGraph, Vec<Problem>> {
     let mut laws = Vec::new();
     for (i, transition) in file.graph.transitions.iter().enumerate() {
         let key = format!("graph.transitions[{i}]");
-        let from = state_index(&index, &transition.from, &format!("{key}.from"), &mut problems);
+        let from = state_index(
+            &index,
+            &transition.from,
+            &format!("{key}.from"),
+            &mut problems,
+        );
         let to = state_index(&index, &transition.to, &format!("{key}.to"), &mut problems);
         let law = transition_law(transition, &key, &mut problems);
         if let (Some(from), Some(to), Some(law)) = (from, to, law) {
@@ -51,7 +56,10 @@ pub fn check(file: &ScenarioFile) -> Result<CheckedGraph, Vec<Problem>> {
             laws,
         }),
         Err(GraphError::ZeroTimeCycle(cycle)) => {
-            let names: Vec<&str> = cycle.iter().map(|&s| file.graph.states[s].as_str()).collect();
+            let names: Vec<&str> = cycle
+                .iter()
+                .map(|&s| file.graph.states[s].as_str())
+                .collect();
             Err(vec![Problem::new(
                 "graph.transitions",
                 "no cycle of zero-time transitions (law \"fixed\" with time_h = 0), in which a cell would jump forever at one instant",
@@ -88,7 +96,11 @@ fn check_record_times(times_h: &[f64], problems: &mut Vec<Problem>) {
     for (i, &time_h) in times_h.iter().enumerate() {
         let key = format!("run.record_times_h[{i}]");
         if !time_h.is_finite() || time_h < 0.0 {
-            problems.push(Problem::new(key, "a finite time ≥ 0 h", format!("{time_h:?}")));
+            problems.push(Problem::new(
+                key,
+                "a finite time ≥ 0 h",
+                format!("{time_h:?}"),
+            ));
         } else if i > 0 && times_h[i - 1].is_finite() {
             let previous_h = times_h[i - 1];
             if time_h <= previous_h || hours_to_ticks(time_h) <= hours_to_ticks(previous_h) {
@@ -107,12 +119,20 @@ fn check_record_times(times_h: &[f64], problems: &mut Vec<Problem>) {
 fn check_states(states: &[String], problems: &mut Vec<Problem>) -> BTreeMap<String, usize> {
     let mut index = BTreeMap::new();
     if states.is_empty() {
-        problems.push(Problem::new("graph.states", "at least one state", "an empty list"));
+        problems.push(Problem::new(
+            "graph.states",
+            "at least one state",
+            "an empty list",
+        ));
     }
     for (i, state) in states.iter().enumerate() {
         let key = format!("graph.states[{i}]");
         if state.trim().is_empty() {
-            problems.push(Problem::new(key, "a non-empty state name", format!("\"{state}\"")));
+            problems.push(Problem::new(
+                key,
+                "a non-empty state name",
+                format!("\"{state}\""),
+            ));
         } else if let Some(first) = index.get(state) {
             problems.push(Problem::new(
                 key,
@@ -152,7 +172,9 @@ fn transition_law(
         (Some(rate), None) => {
             DwellLaw::exponential_rate(*rate).map_err(|e| (format!("{key}.rate_per_h"), e))
         }
-        (None, Some(dwell)) => dwell_law(dwell).map_err(|e| (format!("{key}.dwell.{}", e.parameter), e)),
+        (None, Some(dwell)) => {
+            dwell_law(dwell).map_err(|e| (format!("{key}.dwell.{}", e.parameter), e))
+        }
         (rate, dwell) => {
             let found = if rate.is_some() { "both" } else { "neither" };
             debug_assert_eq!(rate.is_some(), dwell.is_some());
@@ -165,9 +187,16 @@ fn transition_law(
         }
     };
     built
-        .map_err(|(key, LawError { expected, found, .. })| {
-            problems.push(Problem::new(key, expected, format!("{found:?}")));
-        })
+        .map_err(
+            |(
+                key,
+                LawError {
+                    expected, found, ..
+                },
+            )| {
+                problems.push(Problem::new(key, expected, format!("{found:?}")));
+            },
+        )
         .ok()
 }
 
