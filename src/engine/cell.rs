@@ -4,8 +4,8 @@
 //! exits fires, then jumps. Each sojourn is added to the integer tallies as it
 //! ends, so the cost is proportional to the number of jumps.
 
-use rand::{Rng, RngExt};
-use rand_distr::Exp1;
+use rand::Rng;
+use rand_distr::{Distribution, Exp1};
 
 use super::graph::Graph;
 use super::law::uniform;
@@ -24,7 +24,7 @@ pub fn next_exit<R: Rng + ?Sized>(
     // (dwell time, target); target `None` stands for "one of the exponential exits".
     let mut earliest: Option<(f64, Option<usize>)> = None;
     if !exits.exponential_targets.is_empty() {
-        let unit: f64 = rng.sample(Exp1);
+        let unit: f64 = Exp1.sample(rng);
         earliest = Some((unit * exits.exponential_mean_dwell_h, None));
     }
     for (to, law) in &exits.other_exits {
@@ -50,14 +50,10 @@ fn choose_exponential_target<R: Rng + ?Sized>(
         return targets[0];
     }
     let pick = uniform(rng) * exits.exponential_total_rate_per_h;
-    // Branch-free: the target is the number of running sums ≤ pick (the
-    // chosen exit is random, so a search loop would mispredict).
-    let passed: usize = exits
-        .exponential_cumulative_rate_per_h
-        .iter()
-        .map(|&c| usize::from(c <= pick))
-        .sum();
-    targets[passed.min(targets.len() - 1)]
+    // Exits are sorted fastest first, so this search usually stops at once.
+    let cumulative = &exits.exponential_cumulative_rate_per_h;
+    let fired = cumulative.iter().position(|&c| pick < c);
+    targets[fired.unwrap_or(targets.len() - 1)]
 }
 
 /// Simulates one cell and adds its journey to `tally`. `visited` is scratch

@@ -37,6 +37,31 @@ pub struct StateExits {
 }
 
 impl StateExits {
+    /// Orders the exponential exits from the fastest to the slowest (ties keep
+    /// their order), so the search for the exit that fired usually stops at
+    /// the first comparison, and recomputes the running sums and mean dwell.
+    fn sort_exponential_exits_by_rate(&mut self) {
+        let mut exits: Vec<(usize, f64)> = self
+            .exponential_targets
+            .iter()
+            .copied()
+            .zip(self.exponential_rates_per_h.iter().copied())
+            .collect();
+        exits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        self.exponential_targets = exits.iter().map(|e| e.0).collect();
+        self.exponential_rates_per_h = exits.iter().map(|e| e.1).collect();
+        let mut running = 0.0;
+        self.exponential_cumulative_rate_per_h = exits
+            .iter()
+            .map(|e| {
+                running += e.1;
+                running
+            })
+            .collect();
+        self.exponential_total_rate_per_h = running;
+        self.exponential_mean_dwell_h = 1.0 / running;
+    }
+
     /// Whether the state has no exit that can fire (absorbing).
     pub fn is_absorbing(&self) -> bool {
         self.exponential_targets.is_empty() && self.other_exits.is_empty()
@@ -102,7 +127,7 @@ impl Graph {
             }
         }
         for state in &mut by_state {
-            state.exponential_mean_dwell_h = 1.0 / state.exponential_total_rate_per_h;
+            state.sort_exponential_exits_by_rate();
         }
         Ok(Self {
             state_count,
@@ -200,8 +225,8 @@ mod tests {
         )
         .unwrap();
         let exits = graph.exits(0);
-        assert_eq!(exits.exponential_targets, vec![1, 2]);
-        assert_eq!(exits.exponential_cumulative_rate_per_h, vec![2.0, 5.0]);
+        assert_eq!(exits.exponential_targets, vec![2, 1], "fastest first");
+        assert_eq!(exits.exponential_cumulative_rate_per_h, vec![3.0, 5.0]);
         assert!(graph.exits(1).is_absorbing(), "a zero rate never fires");
         assert!(graph.is_markov());
     }

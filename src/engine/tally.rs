@@ -16,24 +16,29 @@ pub const TICKS_PER_HOUR: f64 = 1e9;
 /// Name of the tick, written in the manifest.
 pub const TICK_NAME: &str = "nanohour (1e-9 h = 3.6 µs)";
 
-/// Converts a time in hours to whole ticks, rounding to nearest; +∞ and huge
-/// times saturate at `u64::MAX`, which lies beyond any record time.
+/// Converts a time in hours to whole ticks, rounding to nearest (ties to
+/// even). Times of 2^52 ticks (about 513 years) or more, and +∞, saturate at
+/// `u64::MAX`, beyond any record time (record times are at most
+/// [`MAX_RECORD_TIME_H`]).
 #[inline]
 pub fn hours_to_ticks(time_h: f64) -> u64 {
-    // Adding 0.5 and truncating rounds half up for t ≥ 0; it is much faster than
-    // `f64::round` (a libm call on baseline x86-64), and the signed conversion is
-    // one instruction where the unsigned one is several. Times beyond ~292 years
-    // (2^63 ticks) saturate, far beyond any record time.
-    let ticks = time_h * TICKS_PER_HOUR + 0.5;
-    if ticks < SATURATION_TICKS {
-        ticks as i64 as u64
+    let ticks = time_h * TICKS_PER_HOUR;
+    if ticks < TWO_POW_52 {
+        // Adding 2^52 to a double in [0, 2^52) leaves the rounded integer in the
+        // low mantissa bits: two instructions, where a saturating float-to-int
+        // conversion takes several (the per-event loop does this once a jump).
+        (ticks + TWO_POW_52).to_bits() - TWO_POW_52.to_bits()
     } else {
         u64::MAX
     }
 }
 
-/// 2^63 as f64: tick counts at or above it saturate.
-const SATURATION_TICKS: f64 = 9_223_372_036_854_775_808.0;
+/// 2^52 as f64.
+const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
+
+/// The latest record time a scenario may ask for (h): 10^6 h, about 114 years,
+/// well inside the exact range of the tick conversion.
+pub const MAX_RECORD_TIME_H: f64 = 1e6;
 
 /// The record times of a run, in ticks, strictly increasing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,6 +296,17 @@ mod tests {
             tally.add_entry(state, record, tick, visited.insert(state));
         }
         tally.add_cell(path.len() as u64 - 1);
+    }
+
+    #[test]
+    fn ticks_round_to_nearest_and_saturate() {
+        assert_eq!(hours_to_ticks(0.0), 0);
+        assert_eq!(hours_to_ticks(1.0), 1_000_000_000);
+        assert_eq!(hours_to_ticks(1.0 / 12.0), 83_333_333);
+        assert_eq!(hours_to_ticks(2.0e-9 * 0.74), 1);
+        assert_eq!(hours_to_ticks(MAX_RECORD_TIME_H), 1_000_000_000_000_000);
+        assert_eq!(hours_to_ticks(1e7), u64::MAX);
+        assert_eq!(hours_to_ticks(f64::INFINITY), u64::MAX);
     }
 
     #[test]

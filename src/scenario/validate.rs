@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::error::Problem;
 use super::written::{DwellSpec, ScenarioFile, TransitionSpec};
-use crate::engine::tally::hours_to_ticks;
+use crate::engine::tally::{MAX_RECORD_TIME_H, hours_to_ticks};
 use crate::engine::{DwellLaw, Exit, Graph, GraphError, LawError};
 
 /// A checked graph scenario, ready for the engine.
@@ -95,10 +95,10 @@ fn check_record_times(times_h: &[f64], problems: &mut Vec<Problem>) {
     }
     for (i, &time_h) in times_h.iter().enumerate() {
         let key = format!("run.record_times_h[{i}]");
-        if !time_h.is_finite() || time_h < 0.0 {
+        if !(0.0..=MAX_RECORD_TIME_H).contains(&time_h) {
             problems.push(Problem::new(
                 key,
-                "a finite time ≥ 0 h",
+                format!("a time from 0 to {MAX_RECORD_TIME_H:e} h"),
                 format!("{time_h:?}"),
             ));
         } else if i > 0 && times_h[i - 1].is_finite() {
