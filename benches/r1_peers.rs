@@ -198,10 +198,10 @@ fn print_ratio(
             .fold(f64::INFINITY, f64::min)
     };
     let biodist_s = best(&|| {
-        pool.install(|| black_box(run_biodist(scenario, clock, 2)));
+        pool.install(|| black_box(run_biodist(scenario, clock, 1)));
     });
     let rebop_s = best(&|| {
-        black_box(peer::run_rebop(2));
+        black_box(peer::run_rebop(1));
     });
     let biodist_rate = biodist_events as f64 / biodist_s;
     let rebop_rate = rebop_events as f64 / rebop_s;

@@ -1,5 +1,6 @@
 //! The commands: load and check a scenario, compute, write the folder, report.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -96,8 +97,21 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), Error> {
     Ok(())
 }
 
+/// Prints the run's headline and the final counts on stdout. Write errors
+/// (a closed pipe, as in `biodist run … | head`) are ignored: the files are
+/// already written.
 fn print_run_summary(results: &Results, dir: &Path, info: &RunInfo) {
-    println!(
+    let _ = write_run_summary(&mut std::io::stdout().lock(), results, dir, info);
+}
+
+fn write_run_summary(
+    out: &mut impl Write,
+    results: &Results,
+    dir: &Path,
+    info: &RunInfo,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{}: {} cells, {} events in {:.2} s on {} threads ({:.3e} events/s)",
         results.arms.first().map_or("", |a| a.arm.as_str()),
         results.cells(),
@@ -105,22 +119,26 @@ fn print_run_summary(results: &Results, dir: &Path, info: &RunInfo) {
         info.wall_time_s,
         info.threads,
         info.events_per_second
-    );
+    )?;
     let last = results.record_times_h.len() - 1;
     for arm in &results.arms {
         let n = arm.tally.cells() as f64;
-        println!("at t = {} h:", results.record_times_h[last]);
+        writeln!(out, "at t = {} h:", results.record_times_h[last])?;
         for (state, location) in results.locations.iter().enumerate() {
             let cells = arm.tally.cells_at(last, state);
             let fraction = cells as f64 / n;
             let se = (fraction * (1.0 - fraction) / n).sqrt();
-            println!("  {location:<20} {cells:>12} cells  {fraction:>10.6} ± {se:.6}");
+            writeln!(
+                out,
+                "  {location:<20} {cells:>12} cells  {fraction:>10.6} ± {se:.6}"
+            )?;
         }
     }
-    println!(
+    writeln!(
+        out,
         "wrote {}/ (counts.csv, exposure.csv, manifest.json, run_info.json)",
         dir.display()
-    );
+    )
 }
 
 /// `biodist expect`.

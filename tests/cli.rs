@@ -304,7 +304,8 @@ fn negative_rate_is_rejected() {
         &negative,
         &[],
         &[
-            "scenario.toml: graph.transitions[0].rate_per_h: expected a finite number ≥ 0, found -3.0",
+            "scenario.toml: graph.transitions[0].rate_per_h: expected a rate from 0 to 1e9 per hour",
+            "found -3.0",
         ],
     );
 }
@@ -315,7 +316,10 @@ fn non_finite_rate_is_rejected() {
     assert_user_error(
         &infinite,
         &[],
-        &["graph.transitions[0].rate_per_h: expected a finite number ≥ 0, found inf"],
+        &[
+            "graph.transitions[0].rate_per_h: expected a rate from 0 to 1e9 per hour",
+            "found inf",
+        ],
     );
 }
 
@@ -400,6 +404,48 @@ fn zero_time_cycle_is_rejected() {
             "found blood -> lung -> blood",
         ],
     );
+}
+
+/// A cycle of delays too short for the clock to move would spin for ever; laws
+/// are limited to at least one tick (1e-9 h), so it is an input error instead.
+#[test]
+fn delays_shorter_than_one_tick_are_rejected() {
+    let tiny = SMALL_GRAPH.replace("mean_h = 2.0", "mean_h = 1e-20");
+    assert_user_error(
+        &tiny,
+        &[],
+        &[
+            "scenario.toml: graph.transitions[1].dwell.mean_h: expected a time from 1e-9 h (one tick) to 1e9 h, found 1e-20",
+        ],
+    );
+}
+
+#[test]
+fn rule_errors_name_the_set_that_caused_them() {
+    assert_user_error(
+        SMALL_GRAPH,
+        &["--set", "graph.transitions[0].rate_per_h=-1"],
+        &[
+            "graph.transitions[0].rate_per_h: expected a rate",
+            "found -1.0 (set by --set graph.transitions[0].rate_per_h=-1)",
+        ],
+    );
+}
+
+#[test]
+fn force_never_replaces_a_folder_that_is_not_a_biodist_output() {
+    let ws = Workspace::new(SMALL_GRAPH);
+    fs::create_dir(ws.path("precious")).unwrap();
+    fs::write(ws.path("precious/thesis.tex"), "years of work").unwrap();
+    let assert = ws
+        .biodist(&["run", "scenario.toml", "--out", "precious", "--force"])
+        .code(2);
+    let stderr = stderr_of(&assert);
+    assert!(
+        stderr.contains("precious") && stderr.contains("manifest.json"),
+        "{stderr}"
+    );
+    assert_eq!(read(&ws.path("precious/thesis.tex")), "years of work");
 }
 
 #[test]

@@ -85,18 +85,38 @@ fn check(
 }
 
 const POSITIVE: &str = "a finite number > 0";
-const NON_NEGATIVE: &str = "a finite number ≥ 0";
+const RATE: &str = "a rate from 0 to 1e9 per hour (a mean dwell of at least one 1e-9 h tick)";
+const TIME: &str = "a time from 1e-9 h (one tick) to 1e9 h";
+const FIXED_TIME: &str = "0 (instantaneous) or a time from 1e-9 h (one tick) to 1e9 h";
+
+/// Shortest mean, scale, median or fixed delay a law may have (h): one tick.
+/// Shorter ones would let a cycle of transitions spin without the clock
+/// moving, so a cell could never reach the end of the run.
+pub const MIN_TIME_H: f64 = 1e-9;
+/// Longest mean, scale, median or fixed delay (h); longer is "never".
+pub const MAX_TIME_H: f64 = 1e9;
+/// Highest exponential rate (1/h): a mean dwell of one tick.
+pub const MAX_RATE_PER_H: f64 = 1.0 / MIN_TIME_H;
+
+fn is_time(t: f64) -> bool {
+    (MIN_TIME_H..=MAX_TIME_H).contains(&t)
+}
 
 impl DwellLaw {
     /// Exponential exit at `rate_per_h` (finite, ≥ 0).
     pub fn exponential_rate(rate_per_h: f64) -> Result<Self, LawError> {
-        check("rate_per_h", rate_per_h, rate_per_h >= 0.0, NON_NEGATIVE)?;
+        check(
+            "rate_per_h",
+            rate_per_h,
+            (0.0..=MAX_RATE_PER_H).contains(&rate_per_h),
+            RATE,
+        )?;
         Ok(Self::Exponential { rate_per_h })
     }
 
     /// Exponential exit with mean dwell `mean_h` (finite, > 0).
     pub fn exponential_mean(mean_h: f64) -> Result<Self, LawError> {
-        check("mean_h", mean_h, mean_h > 0.0, POSITIVE)?;
+        check("mean_h", mean_h, is_time(mean_h), TIME)?;
         Ok(Self::Exponential {
             rate_per_h: 1.0 / mean_h,
         })
@@ -104,7 +124,7 @@ impl DwellLaw {
 
     /// Gamma law with the given mean and shape (both finite, > 0).
     pub fn gamma(mean_h: f64, shape: f64) -> Result<Self, LawError> {
-        check("mean_h", mean_h, mean_h > 0.0, POSITIVE)?;
+        check("mean_h", mean_h, is_time(mean_h), TIME)?;
         check("shape", shape, shape > 0.0, POSITIVE)?;
         let sampler = Gamma::new(shape, mean_h / shape).map_err(|_| LawError {
             parameter: "shape",
@@ -120,7 +140,7 @@ impl DwellLaw {
 
     /// Weibull law with the given scale and shape (both finite, > 0).
     pub fn weibull(scale_h: f64, shape: f64) -> Result<Self, LawError> {
-        check("scale_h", scale_h, scale_h > 0.0, POSITIVE)?;
+        check("scale_h", scale_h, is_time(scale_h), TIME)?;
         check("shape", shape, shape > 0.0, POSITIVE)?;
         let sampler = Weibull::new(scale_h, shape).map_err(|_| LawError {
             parameter: "shape",
@@ -136,7 +156,7 @@ impl DwellLaw {
 
     /// Log-normal law with the given median (> 0) and sigma (> 0).
     pub fn lognormal(median_h: f64, sigma: f64) -> Result<Self, LawError> {
-        check("median_h", median_h, median_h > 0.0, POSITIVE)?;
+        check("median_h", median_h, is_time(median_h), TIME)?;
         check("sigma", sigma, sigma > 0.0, POSITIVE)?;
         let sampler = LogNormal::new(median_h.ln(), sigma).map_err(|_| LawError {
             parameter: "sigma",
@@ -152,7 +172,8 @@ impl DwellLaw {
 
     /// A fixed delay `time_h` (finite, ≥ 0).
     pub fn fixed(time_h: f64) -> Result<Self, LawError> {
-        check("time_h", time_h, time_h >= 0.0, NON_NEGATIVE)?;
+        let ok = time_h == 0.0 || is_time(time_h);
+        check("time_h", time_h, ok, FIXED_TIME)?;
         Ok(Self::Fixed { time_h })
     }
 
@@ -290,6 +311,7 @@ mod tests {
         let err = DwellLaw::gamma(20.0, -1.0).unwrap_err();
         assert_eq!(err.parameter, "shape");
         assert_eq!(err.expected, POSITIVE);
+        assert_eq!(DwellLaw::gamma(-1.0, 2.0).unwrap_err().expected, TIME);
         assert!(DwellLaw::exponential_rate(-0.1).is_err());
         assert!(DwellLaw::exponential_rate(f64::INFINITY).is_err());
         assert!(DwellLaw::exponential_rate(f64::NAN).is_err());
@@ -297,5 +319,10 @@ mod tests {
         assert!(DwellLaw::lognormal(1.0, 0.0).is_err());
         assert!(DwellLaw::fixed(-1.0).is_err());
         assert!(DwellLaw::exponential_rate(0.0).is_ok());
+        // Below one tick a cycle could spin without the clock moving.
+        assert!(DwellLaw::exponential_rate(1e30).is_err());
+        assert!(DwellLaw::fixed(1e-20).is_err());
+        assert!(DwellLaw::gamma(1e-20, 2.0).is_err());
+        assert!(DwellLaw::fixed(0.0).is_ok() && DwellLaw::fixed(1e-9).is_ok());
     }
 }

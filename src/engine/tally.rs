@@ -247,29 +247,41 @@ impl Tally {
 /// Which states one cell has entered so far (a bit set reused from cell to cell).
 #[derive(Debug, Clone)]
 pub struct VisitedStates {
-    words: Vec<u64>,
+    /// States 0..64, as one word (most graphs fit; no memory traffic to clear).
+    first_64: u64,
+    /// States from 64 on, 64 per word (empty for small graphs).
+    beyond_64: Vec<u64>,
 }
 
 impl VisitedStates {
     /// A set able to hold `state_count` states.
     pub fn new(state_count: usize) -> Self {
         Self {
-            words: vec![0; state_count.div_ceil(64).max(1)],
+            first_64: 0,
+            beyond_64: vec![0; state_count.saturating_sub(64).div_ceil(64)],
         }
     }
 
     /// Empties the set for the next cell.
     #[inline]
     pub fn clear(&mut self) {
-        self.words.fill(0);
+        self.first_64 = 0;
+        if !self.beyond_64.is_empty() {
+            self.beyond_64.fill(0);
+        }
     }
 
     /// Marks `state`; returns true if it was not marked before.
     #[inline]
     pub fn insert(&mut self, state: usize) -> bool {
-        let (word, bit) = (state / 64, 1u64 << (state % 64));
-        let fresh = self.words[word] & bit == 0;
-        self.words[word] |= bit;
+        let bit = 1u64 << (state % 64);
+        let word = if state < 64 {
+            &mut self.first_64
+        } else {
+            &mut self.beyond_64[state / 64 - 1]
+        };
+        let fresh = *word & bit == 0;
+        *word |= bit;
         fresh
     }
 }
@@ -366,9 +378,11 @@ mod tests {
     #[test]
     fn visited_states_reports_only_first_entries() {
         let mut visited = VisitedStates::new(130);
-        assert!(visited.insert(129));
-        assert!(!visited.insert(129));
+        for state in [0, 63, 64, 129] {
+            assert!(visited.insert(state));
+            assert!(!visited.insert(state));
+        }
         visited.clear();
-        assert!(visited.insert(129));
+        assert!(visited.insert(129) && visited.insert(3));
     }
 }

@@ -17,6 +17,12 @@ pub enum OutputError {
         /// The folder.
         dir: PathBuf,
     },
+    /// `--force` was given for a folder that biodist did not write.
+    #[error("output folder {}: expected a biodist output folder (one holding manifest.json) to replace with --force, found a folder without one; choose another --out", dir.display())]
+    NotOurs {
+        /// The folder.
+        dir: PathBuf,
+    },
     /// The file system refused.
     #[error("output folder {} (--out): cannot {action} {}: {source}", dir.display(), path.display())]
     Io {
@@ -61,10 +67,17 @@ fn sibling(dir: &Path, tag: &str) -> PathBuf {
 /// exist (unless `force`), and a folder must be creatable beside it. Leaves
 /// nothing behind but the parent folders it had to create.
 pub fn check_writable(dir: &Path, force: bool) -> Result<(), OutputError> {
-    if dir.exists() && !force {
-        return Err(OutputError::Exists {
-            dir: dir.to_path_buf(),
-        });
+    if dir.exists() {
+        if !force {
+            return Err(OutputError::Exists {
+                dir: dir.to_path_buf(),
+            });
+        }
+        if !dir.join("manifest.json").is_file() {
+            return Err(OutputError::NotOurs {
+                dir: dir.to_path_buf(),
+            });
+        }
     }
     let probe = sibling(dir, "probe");
     if let Some(parent) = probe.parent() {
@@ -121,7 +134,11 @@ mod tests {
     fn writes_all_files_and_refuses_to_overwrite_without_force() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("nested").join("run");
-        write_folder(&dir, false, &[("a.csv", b"x\n".to_vec())]).unwrap();
+        let first = [
+            ("a.csv", b"x\n".to_vec()),
+            ("manifest.json", b"{}".to_vec()),
+        ];
+        write_folder(&dir, false, &first).unwrap();
         assert_eq!(fs::read(dir.join("a.csv")).unwrap(), b"x\n");
         let err = write_folder(&dir, false, &[("a.csv", b"y\n".to_vec())]).unwrap_err();
         assert!(matches!(err, OutputError::Exists { .. }));
@@ -130,6 +147,9 @@ mod tests {
             !dir.join("a.csv").exists(),
             "the old folder is replaced as a whole"
         );
+        // The folder now has no manifest.json, so it is not ours to replace.
+        let err = write_folder(&dir, true, &[("c.csv", b"w\n".to_vec())]).unwrap_err();
+        assert!(matches!(err, OutputError::NotOurs { .. }));
         let leftovers: Vec<_> = fs::read_dir(dir.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name())

@@ -86,7 +86,10 @@ pub fn load(path: &Path, assignments: &[String]) -> Result<Scenario, ScenarioErr
     let resolved = deserialize(path, table, &overrides)?;
     let checked = validate::check(&resolved).map_err(|problems| ScenarioError::Invalid {
         path: path.to_path_buf(),
-        problems,
+        problems: problems
+            .into_iter()
+            .map(|p| attribute_to_override(p, &overrides))
+            .collect(),
     })?;
     Ok(Scenario {
         path: path.to_path_buf(),
@@ -95,6 +98,26 @@ pub fn load(path: &Path, assignments: &[String]) -> Result<Scenario, ScenarioErr
         resolved,
         checked,
     })
+}
+
+/// Notes which `--set` put a value there, when one did.
+fn attribute_to_override(mut problem: Problem, overrides: &[Override]) -> Problem {
+    if let Some(o) = overrides
+        .iter()
+        .rev()
+        .find(|o| set_by(&problem.key, &o.key))
+    {
+        problem.found = format!("{} (set by --set {})", problem.found, o.assignment);
+    }
+    problem
+}
+
+/// Whether the value at `key` lies at or under the override path `set_key`.
+fn set_by(key: &str, set_key: &str) -> bool {
+    key == set_key
+        || key
+            .strip_prefix(set_key)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 fn parse_toml(path: &Path, text: &str) -> Result<Table, ScenarioError> {
@@ -123,7 +146,7 @@ fn deserialize(
         let via = overrides
             .iter()
             .rev()
-            .find(|o| !key.is_empty() && (key == o.key || key.starts_with(&format!("{}.", o.key))))
+            .find(|o| !key.is_empty() && set_by(&key, &o.key))
             .map(|o| o.assignment.clone());
         ScenarioError::Field {
             path: path.to_path_buf(),
