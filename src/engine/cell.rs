@@ -56,6 +56,35 @@ fn choose_exponential_target<R: Rng + ?Sized>(
     targets[fired.unwrap_or(targets.len() - 1)]
 }
 
+/// The next jump of a cell in `state`: the dwell time (h) and the target, or
+/// `None` if the state is absorbing. Same draws, in the same order, as
+/// [`next_exit`], with a short path for states whose exits are all exponential.
+#[inline(always)]
+fn next_jump<R: Rng + ?Sized>(graph: &Graph, state: usize, rng: &mut R) -> Option<(f64, usize)> {
+    let plan = graph.plan(state);
+    if !plan.only_exponential {
+        return next_exit(graph, state, rng);
+    }
+    match plan.exponential_exits {
+        0 => None,
+        1 => {
+            let unit: f64 = Exp1.sample(rng);
+            Some((
+                unit * plan.exponential_mean_dwell_h,
+                graph.single_exponential_target(plan),
+            ))
+        }
+        _ => {
+            let unit: f64 = Exp1.sample(rng);
+            let pick = uniform(rng) * plan.exponential_total_rate_per_h;
+            Some((
+                unit * plan.exponential_mean_dwell_h,
+                graph.exponential_target(plan, pick),
+            ))
+        }
+    }
+}
+
 /// Simulates one cell and adds its journey to `tally`. `visited` is scratch
 /// space reused between cells. Returns the number of transitions fired.
 pub fn simulate_cell<R: Rng + ?Sized>(
@@ -72,7 +101,7 @@ pub fn simulate_cell<R: Rng + ?Sized>(
     let mut events = 0u64;
     visited.insert(state);
     tally.add_entry(state, 0, 0, true);
-    while let Some((dwell_h, next_state)) = next_exit(graph, state, rng) {
+    while let Some((dwell_h, next_state)) = next_jump(graph, state, rng) {
         time_h += dwell_h;
         let tick = hours_to_ticks(time_h);
         if tick > last_tick {

@@ -68,6 +68,28 @@ impl StateExits {
     }
 }
 
+/// One state's exits packed for the per-event loop: the exponential exits as
+/// a total rate and a slice of the graph's flat target table.
+#[derive(Debug, Clone, Copy)]
+pub struct JumpPlan {
+    /// Mean time to the first exponential exit (h); +∞ when there is none.
+    pub exponential_mean_dwell_h: f64,
+    /// Sum of the exponential exits' rates (1/h).
+    pub exponential_total_rate_per_h: f64,
+    /// Where this state's exponential exits begin in the flat tables.
+    pub first_exit: usize,
+    /// How many exponential exits it has (0 for none).
+    pub exponential_exits: usize,
+    /// Whether every exit is exponential (then [`Graph::exponential_target`] picks the target).
+    pub only_exponential: bool,
+    /// The first two exponential targets (fastest first; unused slots repeat
+    /// the last target), so one- and two-exit states need no table lookup.
+    pub leading_targets: [usize; 2],
+    /// The rate of the fastest exponential exit (1/h): a uniform pick in
+    /// [0, total rate) below it chooses the first target.
+    pub leading_rate_per_h: f64,
+}
+
 /// A structural problem with a graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GraphError {
@@ -88,6 +110,12 @@ pub struct Graph {
     state_count: usize,
     start: usize,
     exits: Vec<StateExits>,
+    /// The same exits packed for the per-event loop, one small record per state.
+    plans: Vec<JumpPlan>,
+    /// Targets of all exponential exits, state after state (fastest first).
+    plan_targets: Vec<usize>,
+    /// Their running rate sums (1/h), state after state.
+    plan_cumulative_rate_per_h: Vec<f64>,
 }
 
 impl Graph {
@@ -129,10 +157,36 @@ impl Graph {
         for state in &mut by_state {
             state.sort_exponential_exits_by_rate();
         }
+        let mut plans = Vec::with_capacity(state_count);
+        let mut plan_targets = Vec::new();
+        let mut plan_cumulative_rate_per_h = Vec::new();
+        for state in &by_state {
+            plans.push(JumpPlan {
+                exponential_mean_dwell_h: state.exponential_mean_dwell_h,
+                exponential_total_rate_per_h: state.exponential_total_rate_per_h,
+                first_exit: plan_targets.len(),
+                exponential_exits: state.exponential_targets.len(),
+                only_exponential: state.other_exits.is_empty(),
+                leading_targets: [0, 1].map(|i| {
+                    let targets = &state.exponential_targets;
+                    targets.get(i).or(targets.last()).copied().unwrap_or(0)
+                }),
+                leading_rate_per_h: state
+                    .exponential_cumulative_rate_per_h
+                    .first()
+                    .copied()
+                    .unwrap_or(0.0),
+            });
+            plan_targets.extend_from_slice(&state.exponential_targets);
+            plan_cumulative_rate_per_h.extend_from_slice(&state.exponential_cumulative_rate_per_h);
+        }
         Ok(Self {
             state_count,
             start,
             exits: by_state,
+            plans,
+            plan_targets,
+            plan_cumulative_rate_per_h,
         })
     }
 
@@ -150,6 +204,36 @@ impl Graph {
     #[inline]
     pub fn exits(&self, state: usize) -> &StateExits {
         &self.exits[state]
+    }
+
+    /// The packed exits of `state`.
+    #[inline]
+    pub fn plan(&self, state: usize) -> &JumpPlan {
+        &self.plans[state]
+    }
+
+    /// The target of the exponential exit that fired, given `pick` uniform in
+    /// [0, total rate): the first exit whose running rate sum exceeds it.
+    /// `plan` must have at least one exponential exit.
+    #[inline]
+    pub fn exponential_target(&self, plan: &JumpPlan, pick: f64) -> usize {
+        if plan.exponential_exits == 2 {
+            // A select, not a branch: which of two exits fires is often a
+            // coin toss that a branch predictor would miss.
+            return plan.leading_targets[usize::from(pick >= plan.leading_rate_per_h)];
+        }
+        let end = plan.first_exit + plan.exponential_exits;
+        let cumulative = &self.plan_cumulative_rate_per_h[plan.first_exit..end];
+        let targets = &self.plan_targets[plan.first_exit..end];
+        // Exits are sorted fastest first, so this search usually stops at once.
+        let fired = cumulative.iter().position(|&c| pick < c);
+        targets[fired.unwrap_or(targets.len() - 1)]
+    }
+
+    /// The only exponential target of `plan` (which must have exactly one).
+    #[inline]
+    pub fn single_exponential_target(&self, plan: &JumpPlan) -> usize {
+        plan.leading_targets[0]
     }
 
     /// Whether every exit is exponential (then the exact expectation exists).
@@ -229,6 +313,43 @@ mod tests {
         assert_eq!(exits.exponential_cumulative_rate_per_h, vec![3.0, 5.0]);
         assert!(graph.exits(1).is_absorbing(), "a zero rate never fires");
         assert!(graph.is_markov());
+    }
+
+    #[test]
+    fn packed_plans_pick_the_same_target_as_the_running_sums() {
+        let rate = |r| DwellLaw::exponential_rate(r).unwrap();
+        let graph = Graph::new(
+            5,
+            0,
+            vec![
+                exit(0, 1, rate(1.0)),
+                exit(0, 2, rate(3.0)),
+                exit(1, 0, rate(2.0)),
+                exit(2, 0, rate(1.0)),
+                exit(2, 3, rate(1.0)),
+                exit(2, 4, rate(2.0)),
+            ],
+        )
+        .unwrap();
+        // Two exits (a select): rates sorted 3 then 1, so [0, 3) -> 2 and [3, 4) -> 1.
+        let two = graph.plan(0);
+        assert_eq!(
+            (two.exponential_exits, two.exponential_total_rate_per_h),
+            (2, 4.0)
+        );
+        assert_eq!(graph.exponential_target(two, 0.0), 2);
+        assert_eq!(graph.exponential_target(two, 2.999), 2);
+        assert_eq!(graph.exponential_target(two, 3.0), 1);
+        assert_eq!(graph.exponential_target(two, 3.999), 1);
+        // One exit.
+        assert_eq!(graph.single_exponential_target(graph.plan(1)), 0);
+        // Three exits (a search): sorted 2 (to 4), then 1 (to 0), then 1 (to 3).
+        let three = graph.plan(2);
+        let picks = [0.5, 2.0, 2.5, 3.0, 3.99].map(|p| graph.exponential_target(three, p));
+        assert_eq!(picks, [4, 0, 0, 3, 3]);
+        // Absorbing.
+        assert_eq!(graph.plan(3).exponential_exits, 0);
+        assert!(graph.plan(3).only_exponential);
     }
 
     #[test]
