@@ -47,10 +47,10 @@ pub struct RunArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Number of simulated cells (1000000 or 1e6); same as --set run.cells=N.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub cells: Option<String>,
     /// Seed of the random streams; same as --set run.seed=S.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub seed: Option<String>,
     /// Worker threads [default: one per core]; the results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]

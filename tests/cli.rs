@@ -456,6 +456,32 @@ fn negative_record_time_is_rejected() {
         &[],
         &["scenario.toml: run.record_times_h[0]: expected a time from 0 to 1e6 h, found -0.5"],
     );
+    // Only that one problem: the next time is not compared with a negative one.
+    let ws = Workspace::new(&negative);
+    let stderr = stderr_of(&ws.biodist(&["run", "scenario.toml"]).code(2));
+    assert_eq!(stderr.matches("record_times_h").count(), 1, "{stderr}");
+}
+
+#[test]
+fn negative_cells_and_seed_on_the_command_line_name_the_key() {
+    assert_user_error(
+        SMALL_GRAPH,
+        &["--cells", "-5"],
+        &["run.cells", "(set by --set run.cells=-5)"],
+    );
+    assert_user_error(SMALL_GRAPH, &["--seed", "-1"], &["run.seed", "-1"]);
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_refused() {
+    let ws = Workspace::new(SMALL_GRAPH);
+    fs::write(ws.path("taken"), "not a folder").unwrap();
+    let assert = ws
+        .biodist(&["run", "scenario.toml", "--out", "taken", "--force"])
+        .code(2);
+    let stderr = stderr_of(&assert);
+    assert!(stderr.contains("expected a folder, found a file"), "{stderr}");
+    assert_eq!(fs::read_to_string(ws.path("taken")).unwrap(), "not a folder");
 }
 
 #[test]

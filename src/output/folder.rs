@@ -23,6 +23,12 @@ pub enum OutputError {
         /// The folder.
         dir: PathBuf,
     },
+    /// The path exists and is not a folder.
+    #[error("output folder {}: expected a folder, found a file of that name; choose another --out", dir.display())]
+    NotAFolder {
+        /// The path.
+        dir: PathBuf,
+    },
     /// The file system refused.
     #[error("output folder {} (--out): cannot {action} {}: {source}", dir.display(), path.display())]
     Io {
@@ -67,6 +73,11 @@ fn sibling(dir: &Path, tag: &str) -> PathBuf {
 /// exist (unless `force`), and a folder must be creatable beside it. Leaves
 /// nothing behind but the parent folders it had to create.
 pub fn check_writable(dir: &Path, force: bool) -> Result<(), OutputError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(OutputError::NotAFolder {
+            dir: dir.to_path_buf(),
+        });
+    }
     if dir.exists() {
         if !force {
             return Err(OutputError::Exists {
@@ -83,8 +94,9 @@ pub fn check_writable(dir: &Path, force: bool) -> Result<(), OutputError> {
     if let Some(parent) = probe.parent() {
         fs::create_dir_all(parent).map_err(io_error(dir, parent, "create folder"))?;
     }
-    fs::create_dir(&probe).map_err(io_error(dir, &probe, "create folder"))?;
-    fs::remove_dir(&probe).map_err(io_error(dir, &probe, "remove folder"))
+    // The probe is an internal name: report failures against the folder asked for.
+    fs::create_dir(&probe).map_err(io_error(dir, dir, "write into the folder of"))?;
+    fs::remove_dir(&probe).map_err(io_error(dir, dir, "write into the folder of"))
 }
 
 /// Writes `files` (name, bytes) into `dir` atomically: all of them or none.

@@ -25,7 +25,7 @@ impl CellProgress {
     pub fn new(total_cells: u64, label: &str) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total_cells), ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(
-            "{msg} [{bar:40}] {human_pos}/{human_len} cells ({per_sec}, {eta} left)",
+            "{msg} [{bar:30}] {human_pos}/{human_len} cells, {eta} left",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()) // infallible: the template is fixed
         .progress_chars("=> ");

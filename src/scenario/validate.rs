@@ -101,7 +101,7 @@ fn check_record_times(times_h: &[f64], problems: &mut Vec<Problem>) {
                 format!("a time from 0 to {MAX_RECORD_TIME_H:e} h"),
                 format!("{time_h:?}"),
             ));
-        } else if i > 0 && times_h[i - 1].is_finite() {
+        } else if i > 0 && (0.0..=MAX_RECORD_TIME_H).contains(&times_h[i - 1]) {
             let previous_h = times_h[i - 1];
             if time_h <= previous_h || hours_to_ticks(time_h) <= hours_to_ticks(previous_h) {
                 problems.push(Problem::new(
