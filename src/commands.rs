@@ -8,12 +8,14 @@ use crate::cli::{CommonArgs, RunArgs};
 use crate::engine::RecordClock;
 use crate::error::Error;
 use crate::expect::expected_fractions;
+use crate::model::{Route, compile_arm};
 use crate::output::provenance::{self, RunInfo};
 use crate::output::{tables, write_folder};
+use crate::report;
 use crate::results::{ArmResult, Results};
 use crate::run::progress::CellProgress;
 use crate::run::{self, DEFAULT_BATCH_CELLS};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, AnyScenario, BodyScenario, Scenario};
 
 /// Route label of every arm of a graph scenario.
 pub const GRAPH_ROUTE: &str = "graph";
@@ -47,18 +49,236 @@ pub fn simulate(
     let results = Results {
         record_times_h: scenario.record_times_h().to_vec(),
         locations: scenario.checked.state_names.clone(),
+        states: vec![tables::ALIVE; scenario.checked.state_names.len()],
         arms: vec![ArmResult {
             arm: scenario.name().to_string(),
             route: GRAPH_ROUTE.to_string(),
+            dose_cells: scenario.cells() as f64,
             tally,
         }],
     };
     Ok((results, threads))
 }
 
+/// Simulates every arm of a physiological scenario (arms in file order).
+pub fn simulate_body(
+    scenario: &BodyScenario,
+    threads: Option<usize>,
+    batch_cells: u64,
+    on_batch_done: &(dyn Fn(u64) + Sync),
+) -> Result<(Results, usize), Error> {
+    let clock = RecordClock::from_hours(scenario.record_times_h());
+    let checked = &scenario.checked;
+    let (tallies, threads) = run::with_threads(threads, || {
+        checked
+            .compiled
+            .iter()
+            .map(|arm| {
+                run::simulate_body_cells(
+                    &arm.body,
+                    &arm.source,
+                    &clock,
+                    scenario.seed(),
+                    scenario.cells(),
+                    batch_cells,
+                    on_batch_done,
+                )
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let rows = checked
+        .compiled
+        .first()
+        .map(|c| c.rows.clone())
+        .unwrap_or_default();
+    let results = Results {
+        record_times_h: scenario.record_times_h().to_vec(),
+        locations: rows.iter().map(|r| r.location.clone()).collect(),
+        states: rows.iter().map(|r| r.state).collect(),
+        arms: checked
+            .arms
+            .iter()
+            .zip(tallies)
+            .map(|(arm, tally)| ArmResult {
+                arm: arm.name.clone(),
+                route: arm.route.label(),
+                dose_cells: arm.dose_cells,
+                tally,
+            })
+            .collect(),
+    };
+    Ok((results, threads))
+}
+
+/// The parameters that the knee numbers of a blood-borne arm hang on, each
+/// with the direction that raises knee delivery (+1) or lowers it (−1).
+pub const KNEE_UNMEASURED: [(&str, f64); 7] = [
+    ("lung.shunt", 1.0),
+    ("lung.lumen_median_um", 1.0),
+    ("cell.adhesion_lung", -1.0),
+    ("flow.knee_synovium", 1.0),
+    ("flow.knee_bone", 1.0),
+    ("knee.transmigration_rate_per_h", 1.0),
+    ("knee.oa.bone_to_cartilage_rate_per_h", 1.0),
+];
+
+/// Reruns each blood-borne arm with the knee's unmeasured parameters at the
+/// low, then the high end of their ranges.
+fn knee_ranges(
+    scenario: &BodyScenario,
+    threads: Option<usize>,
+    batch_cells: u64,
+) -> Result<Vec<report::KneeRange>, Error> {
+    let checked = &scenario.checked;
+    let clock = RecordClock::from_hours(scenario.record_times_h());
+    let mut ranges = Vec::new();
+    for arm in &checked.arms {
+        if !matches!(arm.route, Route::Iv { .. } | Route::IntraArterial) {
+            continue;
+        }
+        let mut snapshots = Vec::new();
+        let mut varied = Vec::new();
+        for end in [-1.0, 1.0] {
+            let mut params = checked.params.clone();
+            for (key, direction) in KNEE_UNMEASURED {
+                if let Some(range) = params.param(key).and_then(|p| p.range) {
+                    let value = if end * direction > 0.0 {
+                        range.high
+                    } else {
+                        range.low
+                    };
+                    params.set(key, value);
+                    if end > 0.0 {
+                        varied.push(key.to_string());
+                    }
+                }
+            }
+            let compiled = compile_arm(&params, &checked.body, checked.host, arm).map_err(|e| {
+                Error::Model {
+                    path: scenario.path.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+            let (tally, _) = run::with_threads(threads, || {
+                run::simulate_body_cells(
+                    &compiled.body,
+                    &compiled.source,
+                    &clock,
+                    scenario.seed(),
+                    scenario.cells(),
+                    batch_cells,
+                    &|_| {},
+                )
+            })?;
+            let results = Results {
+                record_times_h: scenario.record_times_h().to_vec(),
+                locations: compiled.rows.iter().map(|r| r.location.clone()).collect(),
+                states: compiled.rows.iter().map(|r| r.state).collect(),
+                arms: vec![ArmResult {
+                    arm: arm.name.clone(),
+                    route: arm.route.label(),
+                    dose_cells: arm.dose_cells,
+                    tally,
+                }],
+            };
+            let at: Vec<Option<report::ArmSnapshot>> = report::TABLE_TIMES_H
+                .iter()
+                .map(|(t, _)| {
+                    report::record_at(&results, *t)
+                        .map(|r| report::snapshot(&results, &results.arms[0], r))
+                })
+                .collect();
+            snapshots.push(at);
+        }
+        let at = snapshots[0]
+            .iter()
+            .zip(&snapshots[1])
+            .map(|(low, high)| match (low, high) {
+                (Some(l), Some(h)) => Some((l.whole_knee, h.whole_knee, l.cartilage, h.cartilage)),
+                _ => None,
+            })
+            .collect();
+        ranges.push(report::KneeRange {
+            arm: arm.name.clone(),
+            at,
+            parameters: varied,
+        });
+    }
+    Ok(ranges)
+}
+
+/// `biodist run` on a physiological scenario.
+fn run_body(
+    scenario: &BodyScenario,
+    args: &RunArgs,
+    command_line: Vec<String>,
+) -> Result<(), Error> {
+    let dir = out_dir(&args.common, scenario.name().to_string());
+    crate::output::check_writable(&dir, args.common.force)?;
+    let batch_cells = args.batch_cells.unwrap_or(DEFAULT_BATCH_CELLS);
+    let arms = scenario.checked.arms.len() as u64;
+    let progress = CellProgress::new(scenario.cells() * arms, scenario.name());
+    let started = Instant::now();
+    let threads = args.threads.map(usize::from);
+    let (results, threads) =
+        simulate_body(scenario, threads, batch_cells, &|n| progress.advance(n))?;
+    let wall_time_s = started.elapsed().as_secs_f64();
+    progress.finish();
+    let ranges = knee_ranges(scenario, Some(threads), batch_cells)?;
+    let names = [
+        "counts.csv",
+        "exposure.csv",
+        "manifest.json",
+        "run_info.json",
+    ];
+    let info = RunInfo {
+        command_line,
+        threads,
+        batch_cells,
+        wall_time_s,
+        events: results.events(),
+        events_per_second: results.events() as f64 / wall_time_s.max(1e-9),
+        host: provenance::host_name(),
+    };
+    let files = [
+        (names[0], tables::counts_csv(&results)),
+        (names[1], tables::exposure_csv(&results)),
+        (
+            names[2],
+            provenance::body_manifest_json("run", scenario, &names),
+        ),
+        (names[3], provenance::run_info_json(&info)),
+    ];
+    write_folder(&dir, args.common.force, &files)?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}: {} arms × {} cells in {:.2} s on {} threads",
+        scenario.name(),
+        arms,
+        scenario.cells(),
+        wall_time_s,
+        threads
+    );
+    let _ = write!(
+        out,
+        "{}",
+        report::table(&results, &ranges, scenario.cells())
+    );
+    let _ = writeln!(
+        out,
+        "wrote {}/ (counts.csv, exposure.csv, manifest.json, run_info.json)",
+        dir.display()
+    );
+    Ok(())
+}
+
 /// `biodist run`.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), Error> {
-    let scenario = scenario::load(&args.common.file, &args.assignments())?;
+    let scenario = match scenario::load_any(&args.common.file, &args.assignments())? {
+        AnyScenario::Graph(scenario) => scenario,
+        AnyScenario::Body(body) => return run_body(&body, args, command_line),
+    };
     let dir = out_dir(&args.common, scenario.name().to_string());
     crate::output::check_writable(&dir, args.common.force)?;
     let batch_cells = args.batch_cells.unwrap_or(DEFAULT_BATCH_CELLS);
@@ -143,7 +363,16 @@ fn write_run_summary(
 
 /// `biodist expect`.
 pub fn expect(args: &CommonArgs) -> Result<(), Error> {
-    let scenario = scenario::load(&args.file, &args.set)?;
+    let scenario = match scenario::load_any(&args.file, &args.set)? {
+        AnyScenario::Graph(scenario) => scenario,
+        AnyScenario::Body(_) => {
+            return Err(Error::WrongForm {
+                path: args.file.clone(),
+                expected: "a graph scenario ([graph]): `biodist expect` solves all-exponential graphs exactly",
+                found: "a physiological scenario ([body])",
+            });
+        }
+    };
     if let Some((key, law)) = scenario.first_non_exponential() {
         return Err(Error::NotExponential {
             path: scenario.path.clone(),

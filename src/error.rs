@@ -24,4 +24,22 @@ pub enum Error {
         /// The law found.
         law: &'static str,
     },
+    /// A physiological model could not be compiled (after a parameter change).
+    #[error("{}: {message}", path.display())]
+    Model {
+        /// The scenario file.
+        path: PathBuf,
+        /// What was wrong (key, expected, found).
+        message: String,
+    },
+    /// The command needs the other form of scenario.
+    #[error("{}: expected {expected}, found {found}", path.display())]
+    WrongForm {
+        /// The scenario file.
+        path: PathBuf,
+        /// What the command needs.
+        expected: &'static str,
+        /// What the file is.
+        found: &'static str,
+    },
 }

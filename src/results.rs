@@ -9,6 +9,8 @@ pub struct ArmResult {
     pub arm: String,
     /// Route of administration (`graph` for a graph scenario).
     pub route: String,
+    /// The patient's dose (cells); for a graph scenario, the simulated cells.
+    pub dose_cells: f64,
     /// What the arm's cells did.
     pub tally: Tally,
 }
@@ -18,8 +20,11 @@ pub struct ArmResult {
 pub struct Results {
     /// Record times (h).
     pub record_times_h: Vec<f64>,
-    /// Location names, in output order (a graph's states in `graph.states` order).
+    /// Location of each output row, in output order (a graph's states in
+    /// `graph.states` order); the arms' tally slots follow the rows.
     pub locations: Vec<String>,
+    /// State of each output row (`alive` or `dead`), parallel to `locations`.
+    pub states: Vec<&'static str>,
     /// Arms, in output order.
     pub arms: Vec<ArmResult>,
 }

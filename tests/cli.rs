@@ -100,7 +100,7 @@ fn run_writes_counts_exposure_manifest_and_run_info_into_output_name() {
     let mut lines = counts.lines();
     assert_eq!(
         lines.next(),
-        Some("arm,route,time_h,location,state,cells,fraction,fraction_se")
+        Some("arm,route,time_h,location,state,cells,fraction,fraction_se,dose_cells,cells_of_dose")
     );
     // One row per (record time, location), zeros included: 3 × 3.
     assert_eq!(lines.count(), 9);
@@ -480,8 +480,14 @@ fn an_output_path_that_is_a_file_is_refused() {
         .biodist(&["run", "scenario.toml", "--out", "taken", "--force"])
         .code(2);
     let stderr = stderr_of(&assert);
-    assert!(stderr.contains("expected a folder, found a file"), "{stderr}");
-    assert_eq!(fs::read_to_string(ws.path("taken")).unwrap(), "not a folder");
+    assert!(
+        stderr.contains("expected a folder, found a file"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(ws.path("taken")).unwrap(),
+        "not a folder"
+    );
 }
 
 #[test]

@@ -54,6 +54,11 @@ pub enum DwellLaw {
         /// The delay (h, ≥ 0).
         time_h: f64,
     },
+    /// Uniform on [0, `max_h`]: when a cell's turn comes in an infusion.
+    Uniform {
+        /// The latest time (h, > 0).
+        max_h: f64,
+    },
 }
 
 /// A law parameter outside its domain.
@@ -177,6 +182,12 @@ impl DwellLaw {
         Ok(Self::Fixed { time_h })
     }
 
+    /// Uniform law on [0, `max_h`] (finite, > 0).
+    pub fn uniform(max_h: f64) -> Result<Self, LawError> {
+        check("max_h", max_h, is_time(max_h), TIME)?;
+        Ok(Self::Uniform { max_h })
+    }
+
     /// The law's name as written in a scenario (`law = "…"`).
     pub fn name(&self) -> &'static str {
         match self {
@@ -185,6 +196,7 @@ impl DwellLaw {
             Self::Weibull { .. } => "weibull",
             Self::LogNormal { .. } => "lognormal",
             Self::Fixed { .. } => "fixed",
+            Self::Uniform { .. } => "uniform",
         }
     }
 
@@ -213,6 +225,7 @@ impl DwellLaw {
             Self::Weibull { sampler, .. } => sampler.sample(rng),
             Self::LogNormal { sampler, .. } => sampler.sample(rng),
             Self::Fixed { time_h } => *time_h,
+            Self::Uniform { max_h } => uniform(rng) * max_h,
         }
     }
 
@@ -243,6 +256,7 @@ impl DwellLaw {
                     0.0
                 }
             }
+            Self::Uniform { max_h } => (1.0 - time_h / max_h).max(0.0),
         }
     }
 }
@@ -289,6 +303,7 @@ mod tests {
             DwellLaw::weibull(5.0, 1.7).unwrap(),
             DwellLaw::weibull(5.0, 0.6).unwrap(),
             DwellLaw::lognormal(12.0, 0.8).unwrap(),
+            DwellLaw::uniform(0.5).unwrap(),
         ];
         for law in &laws {
             let d = ks_statistic(law, n);
@@ -318,6 +333,7 @@ mod tests {
         assert!(DwellLaw::weibull(0.0, 1.0).is_err());
         assert!(DwellLaw::lognormal(1.0, 0.0).is_err());
         assert!(DwellLaw::fixed(-1.0).is_err());
+        assert!(DwellLaw::uniform(0.0).is_err());
         assert!(DwellLaw::exponential_rate(0.0).is_ok());
         // Below one tick a cycle could spin without the clock moving.
         assert!(DwellLaw::exponential_rate(1e30).is_err());

@@ -5,7 +5,9 @@
 //! it sees a validated [`Graph`] of states by index and a [`RecordClock`].
 
 pub mod cell;
+pub mod circulation;
 pub mod graph;
+pub mod journey;
 pub mod law;
 pub mod stream;
 pub mod tally;

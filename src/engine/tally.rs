@@ -41,9 +41,10 @@ const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
 pub const MAX_RECORD_TIME_H: f64 = 1e6;
 
 /// The record times of a run, in ticks, strictly increasing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecordClock {
     record_ticks: Vec<u64>,
+    record_hours: Vec<f64>,
 }
 
 /// Up to this many record times, [`RecordClock::records_before`] counts with
@@ -56,7 +57,14 @@ impl RecordClock {
     pub fn from_hours(record_times_h: &[f64]) -> Self {
         Self {
             record_ticks: record_times_h.iter().map(|&t| hours_to_ticks(t)).collect(),
+            record_hours: record_times_h.to_vec(),
         }
+    }
+
+    /// Record times in hours, as given.
+    #[inline]
+    pub fn hours(&self) -> &[f64] {
+        &self.record_hours
     }
 
     /// Record times in ticks.

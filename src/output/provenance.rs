@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use crate::engine::tally::{HOURS_PER_TICK, TICK_NAME};
-use crate::scenario::{Scenario, ScenarioFile};
+use crate::model::ParamSet;
+use crate::scenario::{BodyScenario, Scenario};
 
 /// How random streams are made (written into every manifest).
 pub const RANDOM_STREAMS: &str = "Xoshiro256PlusPlus per cell, seeded through three SplitMix64 rounds of (seed, purpose, cell index)";
@@ -27,18 +28,52 @@ struct TimeUnit {
     hours: f64,
 }
 
+/// One resolved model parameter as written into the manifest.
 #[derive(Serialize)]
-struct Manifest<'a> {
+struct ParamRecord<'a> {
+    key: &'a str,
+    value: f64,
+    unit: &'a str,
+    status: &'a str,
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    high: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scale: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a, R: Serialize> {
     biodist_version: &'static str,
     command: &'a str,
     scenario: ScenarioSource<'a>,
     overrides: &'a [String],
-    resolved: &'a ScenarioFile,
+    resolved: &'a R,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<Vec<ParamRecord<'a>>>,
     seed: u64,
     cells: u64,
     exposure_time_unit: TimeUnit,
     random_streams: &'static str,
     files: &'a [&'a str],
+}
+
+fn param_records(params: &ParamSet) -> Vec<ParamRecord<'_>> {
+    params
+        .iter()
+        .map(|p| ParamRecord {
+            key: &p.key,
+            value: p.value,
+            unit: p.unit,
+            status: p.status.label(),
+            source: p.source,
+            low: p.range.map(|r| r.low),
+            high: p.range.map(|r| r.high),
+            scale: p.range.map(|r| r.scale.label()),
+        })
+        .collect()
 }
 
 /// Serializes the manifest of a `command` (`run` or `expect`) on `scenario`
@@ -55,6 +90,34 @@ pub fn manifest_json(command: &str, scenario: &Scenario, files: &[&str]) -> Vec<
         },
         overrides: &scenario.overrides,
         resolved: &scenario.resolved,
+        parameters: None,
+        seed: scenario.seed(),
+        cells: scenario.cells(),
+        exposure_time_unit: TimeUnit {
+            name: TICK_NAME,
+            hours: HOURS_PER_TICK,
+        },
+        random_streams: RANDOM_STREAMS,
+        files,
+    };
+    to_json(&manifest)
+}
+
+/// Serializes the manifest of a physiological `scenario`, with every
+/// resolved parameter, its unit, status and source.
+pub fn body_manifest_json(command: &str, scenario: &BodyScenario, files: &[&str]) -> Vec<u8> {
+    let manifest = Manifest {
+        biodist_version: env!("CARGO_PKG_VERSION"),
+        command,
+        scenario: ScenarioSource {
+            name: scenario.name(),
+            description: &scenario.resolved.description,
+            file: scenario.path.display().to_string(),
+            text: &scenario.text,
+        },
+        overrides: &scenario.overrides,
+        resolved: &scenario.resolved,
+        parameters: Some(param_records(&scenario.checked.params)),
         seed: scenario.seed(),
         cells: scenario.cells(),
         exposure_time_unit: TimeUnit {

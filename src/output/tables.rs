@@ -42,13 +42,15 @@ pub fn counts_csv(results: &Results) -> Vec<u8> {
         "cells",
         "fraction",
         "fraction_se",
+        "dose_cells",
+        "cells_of_dose",
     ];
     let _ = w.write_record(header);
     for arm in &results.arms {
         let n = arm.tally.cells() as f64;
         for (record, &time_h) in results.record_times_h.iter().enumerate() {
-            for (state, location) in results.locations.iter().enumerate() {
-                let cells = arm.tally.cells_at(record, state);
+            for (row, location) in results.locations.iter().enumerate() {
+                let cells = arm.tally.cells_at(record, row);
                 let fraction = cells as f64 / n;
                 let se = (fraction * (1.0 - fraction) / n).sqrt();
                 let _ = w.write_record([
@@ -56,10 +58,12 @@ pub fn counts_csv(results: &Results) -> Vec<u8> {
                     arm.route.as_str(),
                     &float(time_h),
                     location,
-                    ALIVE,
+                    results.states[row],
                     &cells.to_string(),
                     &float(fraction),
                     &float(se),
+                    &float(arm.dose_cells),
+                    &float(fraction * arm.dose_cells),
                 ]);
             }
         }
@@ -83,15 +87,15 @@ pub fn exposure_csv(results: &Results) -> Vec<u8> {
     let _ = w.write_record(header);
     for arm in &results.arms {
         for (record, &time_h) in results.record_times_h.iter().enumerate() {
-            for (state, location) in results.locations.iter().enumerate() {
+            for (row, location) in results.locations.iter().enumerate() {
                 let _ = w.write_record([
                     arm.arm.as_str(),
                     arm.route.as_str(),
                     &float(time_h),
                     location,
-                    ALIVE,
-                    &arm.tally.ever_entered(record, state).to_string(),
-                    &ticks_as_hours(arm.tally.time_ticks(record, state)),
+                    results.states[row],
+                    &arm.tally.ever_entered(record, row).to_string(),
+                    &ticks_as_hours(arm.tally.time_ticks(record, row)),
                 ]);
             }
         }
@@ -136,9 +140,11 @@ mod tests {
         Results {
             record_times_h: vec![0.5, 2.0],
             locations: vec!["a".into(), "b".into()],
+            states: vec![ALIVE, ALIVE],
             arms: vec![ArmResult {
                 arm: "tiny".into(),
                 route: "graph".into(),
+                dose_cells: 2.0,
                 tally,
             }],
         }
@@ -149,11 +155,11 @@ mod tests {
         let text = String::from_utf8(counts_csv(&tiny_results())).unwrap();
         assert_eq!(
             text,
-            "arm,route,time_h,location,state,cells,fraction,fraction_se\n\
-             tiny,graph,0.5,a,alive,2,1.0,0.0\n\
-             tiny,graph,0.5,b,alive,0,0.0,0.0\n\
-             tiny,graph,2.0,a,alive,1,0.5,0.3535533905932738\n\
-             tiny,graph,2.0,b,alive,1,0.5,0.3535533905932738\n"
+            "arm,route,time_h,location,state,cells,fraction,fraction_se,dose_cells,cells_of_dose\n\
+             tiny,graph,0.5,a,alive,2,1.0,0.0,2.0,2.0\n\
+             tiny,graph,0.5,b,alive,0,0.0,0.0,2.0,0.0\n\
+             tiny,graph,2.0,a,alive,1,0.5,0.3535533905932738,2.0,1.0\n\
+             tiny,graph,2.0,b,alive,1,0.5,0.3535533905932738,2.0,1.0\n"
         );
     }
 

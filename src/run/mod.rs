@@ -11,6 +11,8 @@ pub mod progress;
 
 use rayon::prelude::*;
 
+use crate::engine::circulation::ArrestOdds;
+use crate::engine::journey::{BodyGraph, CellSource, follow_cell_in_body};
 use crate::engine::{
     Graph, RecordClock, StreamPurpose, Tally, VisitedStates, simulate_cell, stream::StreamFamily,
 };
@@ -80,6 +82,57 @@ pub fn simulate_cells(
             || Tally::new(graph.state_count(), clock),
             |a, b| a.merge(&b),
         )
+}
+
+/// Simulates cells `0..cells` of one arm of a body under `seed`: each cell's
+/// attributes come from its attribute stream (shared by every arm of the
+/// scenario, so arms see the same cells) and its journey from its fate stream.
+pub fn simulate_body_cells(
+    body: &BodyGraph,
+    source: &dyn CellSource,
+    clock: &RecordClock,
+    seed: u64,
+    cells: u64,
+    batch_cells: u64,
+    on_batch_done: &(dyn Fn(u64) + Sync),
+) -> Tally {
+    let batch_cells = batch_cells.max(1);
+    let batches = cells.div_ceil(batch_cells);
+    let state_count = body.slot_count;
+    let empty = || {
+        (
+            Tally::new(state_count, clock),
+            VisitedStates::new(state_count),
+            ArrestOdds::default(),
+        )
+    };
+    let attribute_streams = StreamFamily::new(seed, StreamPurpose::Attributes);
+    let fate_streams = StreamFamily::new(seed, StreamPurpose::Fate);
+    (0..batches)
+        .into_par_iter()
+        .fold(empty, |(mut tally, mut visited, mut odds), batch| {
+            let first = batch * batch_cells;
+            let last = (first + batch_cells).min(cells);
+            for cell in first..last {
+                let mut attributes = attribute_streams.stream(cell);
+                let mut fate = fate_streams.stream(cell);
+                odds.clear();
+                let start = source.prepare_cell(&mut attributes, &mut fate, &mut odds);
+                follow_cell_in_body(
+                    body,
+                    clock,
+                    start,
+                    &odds,
+                    &mut fate,
+                    &mut tally,
+                    &mut visited,
+                );
+            }
+            on_batch_done(last - first);
+            (tally, visited, odds)
+        })
+        .map(|(tally, _, _)| tally)
+        .reduce(|| Tally::new(state_count, clock), |a, b| a.merge(&b))
 }
 
 /// Runs `work` on a pool of `threads` threads (or rayon's global pool for `None`)

@@ -5,6 +5,7 @@
 //! [`written::ScenarioFile`] (serde, unknown keys rejected, key paths kept for
 //! messages) → [`validate::check`] (every model rule, all problems at once).
 
+pub mod body;
 pub mod error;
 pub mod overrides;
 pub mod validate;
@@ -17,6 +18,7 @@ use toml::{Table, Value};
 pub use error::{Problem, ScenarioError};
 pub use overrides::Override;
 pub use validate::CheckedGraph;
+
 pub use written::ScenarioFile;
 
 /// A loaded, checked scenario.
@@ -65,8 +67,78 @@ impl Scenario {
     }
 }
 
-/// Reads, overrides and checks the scenario at `path`.
-pub fn load(path: &Path, assignments: &[String]) -> Result<Scenario, ScenarioError> {
+/// A loaded, checked physiological scenario.
+pub struct BodyScenario {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The file's full text as read.
+    pub text: String,
+    /// The `--set` assignments applied, in order.
+    pub overrides: Vec<String>,
+    /// The resolved scenario (file plus overrides).
+    pub resolved: body::BodyScenarioFile,
+    /// Parameters and compiled arms.
+    pub checked: body::CheckedBody,
+}
+
+impl BodyScenario {
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.resolved.name
+    }
+
+    /// Simulated cells per arm.
+    pub fn cells(&self) -> u64 {
+        self.resolved.run.cells.0
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.resolved.run.seed
+    }
+
+    /// Record times (h).
+    pub fn record_times_h(&self) -> &[f64] {
+        &self.resolved.run.record_times_h
+    }
+}
+
+/// Either form of scenario.
+pub enum AnyScenario {
+    /// A compartment graph (`[graph]`).
+    Graph(Box<Scenario>),
+    /// A body with arms (`[body]`).
+    Body(Box<BodyScenario>),
+}
+
+/// Reads, overrides and checks the scenario at `path`, whichever its form:
+/// a file with `[body]` is physiological, any other a graph.
+pub fn load_any(path: &Path, assignments: &[String]) -> Result<AnyScenario, ScenarioError> {
+    let (text, table, overrides) = read_with_overrides(path, assignments)?;
+    if !table.contains_key("body") {
+        return load_graph(path, text, table, overrides).map(|s| AnyScenario::Graph(Box::new(s)));
+    }
+    let resolved: body::BodyScenarioFile = deserialize(path, table, &overrides)?;
+    let checked = body::check(&resolved).map_err(|problems| ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems: problems
+            .into_iter()
+            .map(|p| attribute_to_override(p, &overrides))
+            .collect(),
+    })?;
+    Ok(AnyScenario::Body(Box::new(BodyScenario {
+        path: path.to_path_buf(),
+        text,
+        overrides: overrides.into_iter().map(|o| o.assignment).collect(),
+        resolved,
+        checked,
+    })))
+}
+
+fn read_with_overrides(
+    path: &Path,
+    assignments: &[String],
+) -> Result<(String, Table, Vec<Override>), ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
@@ -83,7 +155,22 @@ pub fn load(path: &Path, assignments: &[String]) -> Result<Scenario, ScenarioErr
         parsed.apply(&mut table).map_err(override_error)?;
         overrides.push(parsed);
     }
-    let resolved = deserialize(path, table, &overrides)?;
+    Ok((text, table, overrides))
+}
+
+/// Reads, overrides and checks the graph scenario at `path`.
+pub fn load(path: &Path, assignments: &[String]) -> Result<Scenario, ScenarioError> {
+    let (text, table, overrides) = read_with_overrides(path, assignments)?;
+    load_graph(path, text, table, overrides)
+}
+
+fn load_graph(
+    path: &Path,
+    text: String,
+    table: Table,
+    overrides: Vec<Override>,
+) -> Result<Scenario, ScenarioError> {
+    let resolved: ScenarioFile = deserialize(path, table, &overrides)?;
     let checked = validate::check(&resolved).map_err(|problems| ScenarioError::Invalid {
         path: path.to_path_buf(),
         problems: problems
@@ -135,11 +222,11 @@ fn parse_toml(path: &Path, text: &str) -> Result<Table, ScenarioError> {
     })
 }
 
-fn deserialize(
+fn deserialize<T: serde::de::DeserializeOwned>(
     path: &Path,
     table: Table,
     overrides: &[Override],
-) -> Result<ScenarioFile, ScenarioError> {
+) -> Result<T, ScenarioError> {
     serde_path_to_error::deserialize(Value::Table(table)).map_err(|e| {
         let key = e.path().to_string();
         let key = if key == "." { String::new() } else { key };

@@ -74,7 +74,7 @@ pub fn check(file: &ScenarioFile) -> Result<CheckedGraph, Vec<Problem>> {
     }
 }
 
-fn check_name(name: &str, problems: &mut Vec<Problem>) {
+pub(crate) fn check_name(name: &str, problems: &mut Vec<Problem>) {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     if name.is_empty() || name.starts_with('.') || !name.chars().all(allowed) {
         problems.push(Problem::new(
@@ -85,7 +85,7 @@ fn check_name(name: &str, problems: &mut Vec<Problem>) {
     }
 }
 
-fn check_record_times(times_h: &[f64], problems: &mut Vec<Problem>) {
+pub(crate) fn check_record_times(times_h: &[f64], problems: &mut Vec<Problem>) {
     if times_h.is_empty() {
         problems.push(Problem::new(
             "run.record_times_h",

@@ -1,0 +1,200 @@
+//! The short table a physiological run prints in the terminal: for each arm,
+//! the cells of the dose alive in lung, liver, spleen, the whole knee and
+//! cartilage at 1 h, 24 h, 7 d and 30 d, and where the rest are.
+
+use std::fmt::Write;
+
+use crate::model::locations::{ALIVE, in_whole_knee, organ_of};
+use crate::results::{ArmResult, Results};
+
+/// Times the table reports (h), with their labels.
+pub const TABLE_TIMES_H: [(f64, &str); 4] = [
+    (1.0, "1 h"),
+    (24.0, "24 h"),
+    (168.0, "7 d"),
+    (720.0, "30 d"),
+];
+
+/// What the table sums, per record time, for one arm.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ArmSnapshot {
+    /// Live cells of the dose in the lung (capillary and tissue).
+    pub lung: f64,
+    /// In the liver.
+    pub liver: f64,
+    /// In the spleen.
+    pub spleen: f64,
+    /// In the whole knee (synovium, bone, periarticular, fluid, cartilage).
+    pub whole_knee: f64,
+    /// In cartilage.
+    pub cartilage: f64,
+    /// In blood.
+    pub blood: f64,
+    /// Alive anywhere else.
+    pub elsewhere: f64,
+    /// Dead (debris) or cleared.
+    pub dead_or_cleared: f64,
+    /// Not (yet) injected.
+    pub not_injected: f64,
+}
+
+/// Live cells of the dose by group at record `record` of `arm`.
+pub fn snapshot(results: &Results, arm: &ArmResult, record: usize) -> ArmSnapshot {
+    let n = arm.tally.cells() as f64;
+    let mut s = ArmSnapshot::default();
+    for (row, location) in results.locations.iter().enumerate() {
+        let cells = arm.tally.cells_at(record, row) as f64 / n * arm.dose_cells;
+        if results.states[row] != ALIVE {
+            s.dead_or_cleared += cells;
+            continue;
+        }
+        let organ = organ_of(location);
+        if location == "not_yet_injected" {
+            s.not_injected += cells;
+        } else if location.ends_with("_blood") {
+            s.blood += cells;
+        } else if organ == "lung" {
+            s.lung += cells;
+        } else if organ == "liver" {
+            s.liver += cells;
+        } else if organ == "spleen" {
+            s.spleen += cells;
+        } else if in_whole_knee(location) {
+            s.whole_knee += cells;
+        } else {
+            s.elsewhere += cells;
+        }
+        if location.ends_with("/cartilage") {
+            s.cartilage += cells;
+        }
+    }
+    s
+}
+
+/// A count of cells for the table: whole numbers up to 10^5, then 3 significant digits.
+pub fn cells_label(cells: f64) -> String {
+    if cells == 0.0 {
+        "0".to_string()
+    } else if cells < 0.01 {
+        format!("{cells:.1e}")
+    } else if cells < 100_000.0 {
+        if cells < 10.0 {
+            format!("{cells:.2}")
+        } else {
+            format!("{cells:.0}")
+        }
+    } else {
+        format!("{cells:.2e}")
+    }
+}
+
+/// The low and high values of the whole knee and cartilage for an arm, at the
+/// table's times, over the documented range of the parameters they hang on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KneeRange {
+    /// Arm name.
+    pub arm: String,
+    /// (whole knee low, high, cartilage low, high) per table time (None if not recorded).
+    pub at: Vec<Option<(f64, f64, f64, f64)>>,
+    /// The parameters varied.
+    pub parameters: Vec<String>,
+}
+
+/// The record index of time `time_h`, if it was recorded.
+pub fn record_at(results: &Results, time_h: f64) -> Option<usize> {
+    results
+        .record_times_h
+        .iter()
+        .position(|&t| (t - time_h).abs() <= 1e-9 * time_h.max(1.0))
+}
+
+/// Formats the terminal table.
+pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> String {
+    let mut out = String::new();
+    let columns = [
+        "lung",
+        "liver",
+        "spleen",
+        "whole knee",
+        "cartilage",
+        "blood",
+        "elsewhere",
+        "dead/cleared",
+    ];
+    for arm in &results.arms {
+        let _ = writeln!(
+            out,
+            "\n{} ({}), dose {:.3e} cells ({} simulated): live cells of the dose",
+            arm.arm, arm.route, arm.dose_cells, simulated_cells
+        );
+        let _ = write!(out, "  {:<6}", "time");
+        for c in columns {
+            let _ = write!(out, "{c:>13}");
+        }
+        let _ = writeln!(out);
+        let range = ranges.iter().find(|r| r.arm == arm.arm);
+        for (i, (time_h, label)) in TABLE_TIMES_H.iter().enumerate() {
+            let Some(record) = record_at(results, *time_h) else {
+                continue;
+            };
+            let s = snapshot(results, arm, record);
+            let _ = write!(out, "  {label:<6}");
+            for v in [
+                s.lung,
+                s.liver,
+                s.spleen,
+                s.whole_knee,
+                s.cartilage,
+                s.blood,
+                s.elsewhere + s.not_injected,
+                s.dead_or_cleared,
+            ] {
+                let _ = write!(out, "{:>13}", cells_label(v));
+            }
+            let _ = writeln!(out);
+            if let Some((knee_low, knee_high, cart_low, cart_high)) =
+                range.and_then(|r| r.at.get(i).copied().flatten())
+            {
+                let _ = writeln!(
+                    out,
+                    "  {:<6}{:>13}{:>13}{:>13}{:>13}{:>13}   range over unmeasured parameters",
+                    "",
+                    "",
+                    "",
+                    "",
+                    format!("{}–{}", cells_label(knee_low), cells_label(knee_high)),
+                    format!("{}–{}", cells_label(cart_low), cells_label(cart_high)),
+                );
+            }
+        }
+        if let Some(r) = range {
+            let _ = writeln!(
+                out,
+                "  whole knee and cartilage after {} hang on unmeasured parameters ({}); the ranges rerun the arm with each at the low, then the high end of its documented range.",
+                arm.route,
+                r.parameters.join(", ")
+            );
+        }
+        let one_cell = arm.dose_cells / simulated_cells as f64;
+        let _ = writeln!(
+            out,
+            "  one simulated cell stands for {} cells of the dose: fewer than that show as 0 (raise run.cells to resolve them).",
+            cells_label(one_cell)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_short_and_exact_for_small_counts() {
+        assert_eq!(cells_label(0.0), "0");
+        assert_eq!(cells_label(3.456), "3.46");
+        assert_eq!(cells_label(1234.4), "1234");
+        assert_eq!(cells_label(1.4e8), "1.40e8");
+        assert_eq!(cells_label(0.001), "1.0e-3");
+    }
+}
