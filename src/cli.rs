@@ -21,6 +21,65 @@ pub enum Command {
     Run(RunArgs),
     /// Exact expected fractions of an all-exponential graph (expected.csv), for checks and teaching.
     Expect(CommonArgs),
+    /// Print every preset value with its unit, source and status.
+    Presets(PresetsArgs),
+    /// Print a capillary bed's arrest function against cell diameter (CSV).
+    Filter(FilterArgs),
+}
+
+/// Output format of `biodist presets`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PresetsFormat {
+    /// A Markdown table (docs/presets.md is this output).
+    Md,
+    /// CSV: preset,key,value,unit,status,low,high,scale,time_scaling,source.
+    Csv,
+}
+
+/// Options of `biodist presets`.
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: PresetsFormat,
+}
+
+/// A bed for `biodist filter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BedArg {
+    /// The lung (first pass of every IV cell).
+    Lung,
+    /// Any systemic bed (muscle, kidney, knee synovium and bone, …).
+    Systemic,
+    /// The liver sinusoids.
+    Liver,
+}
+
+/// Options of `biodist filter`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Body preset: human, mouse or rat.
+    #[arg(long)]
+    pub body: String,
+    /// Capillary bed.
+    #[arg(long, value_enum)]
+    pub bed: BedArg,
+    /// Cell preset (its squeeze ratio and adhesion are used; the diameter is the row's).
+    #[arg(long)]
+    pub cell: String,
+    /// Interventions to apply (repeatable): vasodilator, heparin, anti_cd49d,
+    /// pronase_detachment, cryopreserved, patent_foramen_ovale.
+    #[arg(long = "intervention", value_name = "NAME")]
+    pub interventions: Vec<String>,
+    /// Smallest diameter (µm).
+    #[arg(long, default_value_t = 1.0)]
+    pub from_um: f64,
+    /// Largest diameter (µm).
+    #[arg(long, default_value_t = 40.0)]
+    pub to_um: f64,
+    /// Step (µm).
+    #[arg(long, default_value_t = 1.0)]
+    pub step_um: f64,
 }
 
 /// Options shared by every command that reads a scenario and writes a folder.

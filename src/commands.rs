@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::{CommonArgs, RunArgs};
+use crate::cli::{BedArg, CommonArgs, FilterArgs, PresetsArgs, PresetsFormat, RunArgs};
 use crate::engine::RecordClock;
 use crate::error::Error;
 use crate::expect::expected_fractions;
@@ -408,5 +408,85 @@ pub fn expect(args: &CommonArgs) -> Result<(), Error> {
         "wrote {}/expected.csv (exact expected fractions)",
         dir.display()
     );
+    Ok(())
+}
+
+/// `biodist presets`.
+pub fn presets(args: &PresetsArgs) -> Result<(), Error> {
+    let text = match args.format {
+        PresetsFormat::Md => crate::model::tables::presets_markdown(),
+        PresetsFormat::Csv => crate::model::tables::presets_csv(),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(())
+}
+
+/// `biodist filter`.
+pub fn filter(args: &FilterArgs) -> Result<(), Error> {
+    let usage = |key: &str, expected: String, found: String| Error::Usage {
+        key: key.to_string(),
+        expected,
+        found,
+    };
+    let Some(params) = crate::model::compile::preset_params(&args.body, &args.cell) else {
+        return Err(if crate::model::presets::body(&args.body).is_none() {
+            usage(
+                "--body",
+                format!("one of {}", crate::model::presets::BODIES.join(", ")),
+                args.body.clone(),
+            )
+        } else {
+            usage(
+                "--cell",
+                format!("one of {}", crate::model::presets::CELLS.join(", ")),
+                args.cell.clone(),
+            )
+        });
+    };
+    let mut interventions = Vec::new();
+    for name in &args.interventions {
+        match crate::model::Intervention::ALL
+            .iter()
+            .find(|(n, _)| n == name)
+        {
+            Some((_, i)) => interventions.push(*i),
+            None => {
+                let names: Vec<&str> = crate::model::Intervention::ALL
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
+                return Err(usage(
+                    "--intervention",
+                    format!("one of {}", names.join(", ")),
+                    name.clone(),
+                ));
+            }
+        }
+    }
+    let ok_grid = args.from_um > 0.0
+        && args.to_um >= args.from_um
+        && args.step_um > 0.0
+        && (args.to_um - args.from_um) / args.step_um <= 100_000.0;
+    if !ok_grid {
+        return Err(usage(
+            "--from-um/--to-um/--step-um",
+            "0 < from ≤ to and a step > 0 giving at most 100000 rows".to_string(),
+            format!("{} to {} by {}", args.from_um, args.to_um, args.step_um),
+        ));
+    }
+    let filters = crate::model::compile::filters(&params, &interventions, 1.0)
+        .map_err(|e| usage("--body", e.expected, e.found))?;
+    let (filter, adhesion) = match args.bed {
+        BedArg::Lung => (filters.lung, filters.adhesion_lung),
+        BedArg::Systemic => (filters.systemic, filters.adhesion_systemic),
+        BedArg::Liver => (filters.liver, filters.adhesion_systemic),
+    };
+    let steps = ((args.to_um - args.from_um) / args.step_um + 1e-9).floor() as usize;
+    let diameters: Vec<f64> = (0..=steps)
+        .map(|i| args.from_um + i as f64 * args.step_um)
+        .collect();
+    let text =
+        crate::model::tables::filter_csv(&filter, filters.squeeze_ratio, adhesion, &diameters);
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(())
 }

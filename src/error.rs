@@ -32,6 +32,16 @@ pub enum Error {
         /// What was wrong (key, expected, found).
         message: String,
     },
+    /// A command-line option is wrong.
+    #[error("{key}: expected {expected}, found {found}")]
+    Usage {
+        /// The option.
+        key: String,
+        /// What it must be.
+        expected: String,
+        /// What was given.
+        found: String,
+    },
     /// The command needs the other form of scenario.
     #[error("{}: expected {expected}, found {found}", path.display())]
     WrongForm {

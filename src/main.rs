@@ -13,6 +13,8 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Run(args) => commands::run(args, command_line),
         Command::Expect(args) => commands::expect(args),
+        Command::Presets(args) => commands::presets(args),
+        Command::Filter(args) => commands::filter(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -333,7 +333,7 @@ fn fraction(params: &ParamSet, key: &str) -> Result<f64, ModelError> {
         Ok(value)
     } else {
         Err(model_error(
-            &format!("parameters.\"{key}\""),
+            &format!("parameters.{key}"),
             "a fraction from 0 to 1",
             value,
         ))
@@ -346,11 +346,93 @@ fn positive(params: &ParamSet, key: &str) -> Result<f64, ModelError> {
         Ok(value)
     } else {
         Err(model_error(
-            &format!("parameters.\"{key}\""),
+            &format!("parameters.{key}"),
             "a number > 0",
             value,
         ))
     }
+}
+
+/// The three filters of a body and a product's squeeze and adhesion, with
+/// the interventions applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Filters {
+    /// The lung.
+    pub lung: BedFilter,
+    /// Every systemic bed (knee synovium and bone included).
+    pub systemic: BedFilter,
+    /// The liver sinusoids.
+    pub liver: BedFilter,
+    /// The product's squeeze ratio.
+    pub squeeze_ratio: f64,
+    /// Adhesion arrest probability in the lung.
+    pub adhesion_lung: f64,
+    /// Adhesion arrest probability in systemic beds and the liver.
+    pub adhesion_systemic: f64,
+}
+
+/// Builds the filters from `params` with `interventions` applied; `exercise`
+/// above 1 opens the lung's exercise shunt.
+pub fn filters(
+    params: &ParamSet,
+    interventions: &[Intervention],
+    exercise: f64,
+) -> Result<Filters, ModelError> {
+    let has = |i: Intervention| interventions.contains(&i);
+    let mut lung = BedFilter {
+        lumen_median_um: positive(params, "lung.lumen_median_um")?,
+        lumen_gsd: positive(params, "lung.lumen_gsd")?,
+        shunt: fraction(params, "lung.shunt")?,
+    };
+    if has(Intervention::Vasodilator) {
+        lung.lumen_median_um *= positive(params, "vasodilator.lumen_factor")?;
+    }
+    if has(Intervention::PatentForamenOvale) {
+        lung.shunt += fraction(params, "patent_foramen_ovale.shunt")?;
+    }
+    if exercise > 1.0 {
+        lung.shunt += fraction(params, "exercise.lung_shunt")?;
+    }
+    lung.shunt = lung.shunt.min(1.0);
+    let mut adhesion_factor = 1.0;
+    for (intervention, key) in [
+        (Intervention::Heparin, "heparin.adhesion_factor"),
+        (Intervention::AntiCd49d, "anti_cd49d.adhesion_factor"),
+        (
+            Intervention::PronaseDetachment,
+            "pronase_detachment.adhesion_factor",
+        ),
+        (Intervention::Cryopreserved, "cryopreserved.adhesion_factor"),
+    ] {
+        if has(intervention) {
+            adhesion_factor *= params.get(key);
+        }
+    }
+    Ok(Filters {
+        lung,
+        systemic: BedFilter {
+            lumen_median_um: positive(params, "systemic.lumen_median_um")?,
+            lumen_gsd: positive(params, "systemic.lumen_gsd")?,
+            shunt: fraction(params, "systemic.shunt")?,
+        },
+        liver: BedFilter {
+            lumen_median_um: positive(params, "liver.lumen_median_um")?,
+            lumen_gsd: positive(params, "liver.lumen_gsd")?,
+            shunt: fraction(params, "liver.shunt")?,
+        },
+        squeeze_ratio: params.get("cell.squeeze_ratio"),
+        adhesion_lung: (params.get("cell.adhesion_lung") * adhesion_factor).clamp(0.0, 1.0),
+        adhesion_systemic: (params.get("cell.adhesion_systemic") * adhesion_factor).clamp(0.0, 1.0),
+    })
+}
+
+/// The parameters of a body and a cell preset, with the common ones.
+pub fn preset_params(body: &str, cell: &str) -> Option<ParamSet> {
+    let body = super::presets::body(body)?;
+    let cell = super::presets::cell(cell)?;
+    Some(ParamSet::new(
+        super::presets::common().into_iter().chain(body).chain(cell),
+    ))
 }
 
 /// Compiles one arm. `params` are the resolved parameters (presets plus the
@@ -484,7 +566,7 @@ pub fn compile_arm(
     let split_total: f64 = split.iter().map(|s| s.1).sum();
     if (split_total - 1.0).abs() > 1e-6 {
         return Err(model_error(
-            "parameters.\"debris.to_liver\" + \"debris.to_spleen\" + \"debris.to_marrow\"",
+            "parameters.debris.to_liver + debris.to_spleen + debris.to_marrow",
             "a sum of 1",
             split_total,
         ));
@@ -731,7 +813,7 @@ pub fn compile_arm(
             flow -= knees_count * synovium_flow;
             if flow < 0.0 {
                 return Err(model_error(
-                    "parameters.\"flow.muscle\"",
+                    "parameters.flow.muscle",
                     "a muscle flow larger than the knees' synovium flow taken out of it",
                     params.get("flow.muscle"),
                 ));
@@ -753,8 +835,8 @@ pub fn compile_arm(
     let rest = 1.0 - named - knees_count * bone_flow - extra;
     if rest < 0.0 {
         return Err(model_error(
-            "flows",
-            "organ flows (flow.* and added organs) that sum to at most 1 of cardiac output",
+            "parameters.flow.* and body.organs",
+            "organ flows that sum to at most 1 of cardiac output (what is left is `rest`)",
             format!("a sum of {:.4}", 1.0 - rest),
         ));
     }
@@ -791,37 +873,7 @@ pub fn compile_arm(
         });
     }
 
-    // Filters, with the arm's interventions.
-    let has = |i: Intervention| arm.interventions.contains(&i);
-    let mut lung_filter = BedFilter {
-        lumen_median_um: positive(params, "lung.lumen_median_um")?,
-        lumen_gsd: positive(params, "lung.lumen_gsd")?,
-        shunt: fraction(params, "lung.shunt")?,
-    };
-    if has(Intervention::Vasodilator) {
-        lung_filter.lumen_median_um *= positive(params, "vasodilator.lumen_factor")?;
-    }
-    if has(Intervention::PatentForamenOvale) {
-        lung_filter.shunt += fraction(params, "patent_foramen_ovale.shunt")?;
-    }
-    if exercise > 1.0 {
-        lung_filter.shunt += fraction(params, "exercise.lung_shunt")?;
-    }
-    lung_filter.shunt = lung_filter.shunt.min(1.0);
-    let mut adhesion_factor = 1.0;
-    for (intervention, key) in [
-        (Intervention::Heparin, "heparin.adhesion_factor"),
-        (Intervention::AntiCd49d, "anti_cd49d.adhesion_factor"),
-        (
-            Intervention::PronaseDetachment,
-            "pronase_detachment.adhesion_factor",
-        ),
-        (Intervention::Cryopreserved, "cryopreserved.adhesion_factor"),
-    ] {
-        if has(intervention) {
-            adhesion_factor *= params.get(key);
-        }
-    }
+    let filters = filters(params, &arm.interventions, exercise)?;
 
     // The product.
     let mut components = Vec::new();
@@ -841,7 +893,7 @@ pub fn compile_arm(
         let gsd = params.get(&key("diameter_gsd"));
         if !(gsd >= 1.0 && gsd.is_finite()) {
             return Err(model_error(
-                &format!("parameters.\"{}\"", key("diameter_gsd")),
+                &format!("parameters.{}", key("diameter_gsd")),
                 "a geometric SD ≥ 1",
                 gsd,
             ));
@@ -854,7 +906,7 @@ pub fn compile_arm(
     }
     if components.is_empty() || (cumulative - 1.0).abs() > 1e-6 {
         return Err(model_error(
-            "parameters.\"cell.*.fraction\"",
+            "parameters.cell.*.fraction",
             "component fractions summing to 1",
             cumulative,
         ));
@@ -896,7 +948,7 @@ pub fn compile_arm(
             let vein = fraction(params, "route.intra_articular.leak_venous")?;
             if peri + vein > 1.0 {
                 return Err(model_error(
-                    "parameters.\"route.intra_articular.leak_*\"",
+                    "parameters.route.intra_articular.leak_*",
                     "leaks summing to at most 1",
                     peri + vein,
                 ));
@@ -953,20 +1005,12 @@ pub fn compile_arm(
     };
     let source = ModelCellSource {
         components,
-        squeeze_ratio: params.get("cell.squeeze_ratio"),
-        adhesion_lung: (params.get("cell.adhesion_lung") * adhesion_factor).clamp(0.0, 1.0),
-        adhesion_systemic: (params.get("cell.adhesion_systemic") * adhesion_factor).clamp(0.0, 1.0),
-        lung: lung_filter,
-        systemic: BedFilter {
-            lumen_median_um: positive(params, "systemic.lumen_median_um")?,
-            lumen_gsd: positive(params, "systemic.lumen_gsd")?,
-            shunt: fraction(params, "systemic.shunt")?,
-        },
-        liver: BedFilter {
-            lumen_median_um: positive(params, "liver.lumen_median_um")?,
-            lumen_gsd: positive(params, "liver.lumen_gsd")?,
-            shunt: fraction(params, "liver.shunt")?,
-        },
+        squeeze_ratio: filters.squeeze_ratio,
+        adhesion_lung: filters.adhesion_lung,
+        adhesion_systemic: filters.adhesion_systemic,
+        lung: filters.lung,
+        systemic: filters.systemic,
+        liver: filters.liver,
         lung_target: lung.capillary_alive,
         liver_target: liver.capillary_alive,
         beds,

@@ -11,6 +11,7 @@ pub mod locations;
 pub mod params;
 pub mod passage;
 pub mod presets;
+pub mod tables;
 
 pub use compile::{CompiledArm, ModelError, compile_arm};
 pub use params::{Param, ParamSet, Scale, Status};

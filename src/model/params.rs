@@ -20,6 +20,8 @@ pub enum Status {
     Assumed,
     /// Calibrated or chosen to agree with data, to be refitted (issue 6).
     Provisional,
+    /// Set by the scenario (`[parameters]` or `--set`), replacing the preset.
+    Scenario,
 }
 
 impl Status {
@@ -30,6 +32,7 @@ impl Status {
             Self::Derived => "derived",
             Self::Assumed => "assumed",
             Self::Provisional => "provisional",
+            Self::Scenario => "set by the scenario",
         }
     }
 }
@@ -181,6 +184,7 @@ impl ParamSet {
         match self.index.get(key) {
             Some(&i) => {
                 self.params[i].value = value;
+                self.params[i].status = Status::Scenario;
                 self.params[i].source = "set by the scenario";
                 true
             }

@@ -137,7 +137,13 @@ mod tests {
             lumen_gsd: 1.0,
             ..LUNG
         };
-        assert_eq!(passage(&sharp, &sphere(6.9)).p_mech.to_bits(), 0f64.to_bits());
-        assert_eq!(passage(&sharp, &sphere(7.1)).p_mech.to_bits(), 1f64.to_bits());
+        assert_eq!(
+            passage(&sharp, &sphere(6.9)).p_mech.to_bits(),
+            0f64.to_bits()
+        );
+        assert_eq!(
+            passage(&sharp, &sphere(7.1)).p_mech.to_bits(),
+            1f64.to_bits()
+        );
     }
 }

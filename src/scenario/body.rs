@@ -294,7 +294,7 @@ pub fn check(file: &BodyScenarioFile) -> Result<CheckedBody, Vec<Problem>> {
     flatten("", &file.parameters, &mut overrides);
     let presets_known = body_params_ok(&file.body.preset) && cell_params.is_some();
     for (key, value) in &overrides {
-        let at = format!("parameters.\"{key}\"");
+        let at = format!("parameters.{key}");
         let Some(x) = number(value) else {
             problems.push(Problem::new(at, "a number", value.to_string()));
             continue;

@@ -46,6 +46,23 @@ impl Override {
 
     /// Applies the override to a parsed scenario table.
     pub fn apply(&self, table: &mut Table) -> Result<(), String> {
+        // Preset parameters are a free-form table: their dotted keys may name
+        // tables the file does not have yet (`parameters.lung.shunt`).
+        if let Some(Segment::Key(first)) = self.segments.first()
+            && first == "parameters"
+        {
+            let mut node = table
+                .entry("parameters")
+                .or_insert_with(|| Value::Table(Table::new()));
+            for segment in &self.segments[1..self.segments.len().saturating_sub(1)] {
+                let (Segment::Key(k), Value::Table(t)) = (segment, node) else {
+                    break;
+                };
+                node = t
+                    .entry(k.clone())
+                    .or_insert_with(|| Value::Table(Table::new()));
+            }
+        }
         let mut root = Value::Table(std::mem::take(table));
         let result = set_at(&mut root, &self.segments, &self.value, &mut Vec::new());
         if let Value::Table(t) = root {
