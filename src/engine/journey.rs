@@ -55,6 +55,22 @@ pub fn follow_cell_in_body<R: Rng + ?Sized>(
     tally: &mut Tally,
     visited: &mut VisitedStates,
 ) -> u64 {
+    follow_cell_observed(body, clock, start, odds, rng, tally, visited, |_, _, _| {})
+}
+
+/// [`follow_cell_in_body`], calling `observe(time_h, from, to)` on every move
+/// (for tests of the model's invariants).
+#[allow(clippy::too_many_arguments)]
+pub fn follow_cell_observed<R: Rng + ?Sized>(
+    body: &BodyGraph,
+    clock: &RecordClock,
+    start: usize,
+    odds: &ArrestOdds,
+    rng: &mut R,
+    tally: &mut Tally,
+    visited: &mut VisitedStates,
+    mut observe: impl FnMut(f64, usize, usize),
+) -> u64 {
     visited.clear();
     let last_tick = clock.last_tick();
     let circulation = &body.circulation;
@@ -82,6 +98,7 @@ pub fn follow_cell_in_body<R: Rng + ?Sized>(
                 clock.hours(),
                 rng,
                 |move_h, to| {
+                    observe(move_h, current, to);
                     let tick = hours_to_ticks(move_h).min(last_tick);
                     let record = clock.records_before(tick);
                     tally.add_exit(slot(current), record, tick);
@@ -112,6 +129,7 @@ pub fn follow_cell_in_body<R: Rng + ?Sized>(
             break;
         }
         let record = clock.records_before(tick);
+        observe(time_h, state, next_state);
         tally.add_exit(slot(state), record, tick);
         events += 1;
         state = next_state;
