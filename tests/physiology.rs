@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use biodist::commands::simulate_body;
-use biodist::engine::circulation::{ArrestOdds, BloodExit, Phase, circulate};
+use biodist::engine::circulation::{ArrestOdds, BloodClock, BloodExit, Phase, circulate};
 use biodist::engine::journey::{CellSource, follow_cell_observed};
 use biodist::engine::stream::{StreamPurpose, cell_stream};
 use biodist::engine::{RecordClock, Tally, VisitedStates};
@@ -337,6 +337,7 @@ dose_cells = 1
         let names = &arm.state_names;
         let is = |s: usize, prefix: &str| names[s].starts_with(prefix);
         let dead = |s: usize| names[s].contains(" dead");
+        let blood_clock = BloodClock::new(&arm.body.circulation, clock.hours());
         let mut tally = Tally::new(arm.body.slot_count, &clock);
         let mut visited = VisitedStates::new(arm.body.slot_count);
         let mut odds = ArrestOdds::default();
@@ -352,6 +353,7 @@ dose_cells = 1
             follow_cell_observed(
                 &arm.body,
                 &clock,
+                &blood_clock,
                 start,
                 &odds,
                 &mut fate,

@@ -7,7 +7,9 @@
 
 use rand::Rng;
 
-use super::circulation::{ArrestOdds, BloodExit, Circulation, Phase, circulate};
+use super::circulation::{
+    ArrestOdds, BloodClock, BloodExit, Circulation, Phase, circulate_with_clock,
+};
 use super::graph::Graph;
 use super::stream::CellRng;
 use super::tally::{RecordClock, Tally, VisitedStates, hours_to_ticks};
@@ -49,13 +51,24 @@ pub trait CellSource: Sync {
 pub fn follow_cell_in_body<R: Rng + ?Sized>(
     body: &BodyGraph,
     clock: &RecordClock,
+    blood_clock: &BloodClock,
     start: usize,
     odds: &ArrestOdds,
     rng: &mut R,
     tally: &mut Tally,
     visited: &mut VisitedStates,
 ) -> u64 {
-    follow_cell_observed(body, clock, start, odds, rng, tally, visited, |_, _, _| {})
+    follow_cell_observed(
+        body,
+        clock,
+        blood_clock,
+        start,
+        odds,
+        rng,
+        tally,
+        visited,
+        |_, _, _| {},
+    )
 }
 
 /// [`follow_cell_in_body`], calling `observe(time_h, from, to)` on every move
@@ -64,6 +77,7 @@ pub fn follow_cell_in_body<R: Rng + ?Sized>(
 pub fn follow_cell_observed<R: Rng + ?Sized>(
     body: &BodyGraph,
     clock: &RecordClock,
+    blood_clock: &BloodClock,
     start: usize,
     odds: &ArrestOdds,
     rng: &mut R,
@@ -90,12 +104,12 @@ pub fn follow_cell_observed<R: Rng + ?Sized>(
         };
         if let Some(phase) = phase {
             let mut current = state;
-            let exit = circulate(
+            let exit = circulate_with_clock(
                 circulation,
+                blood_clock,
                 odds,
                 phase,
                 time_h,
-                clock.hours(),
                 rng,
                 |move_h, to| {
                     observe(move_h, current, to);

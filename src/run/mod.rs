@@ -11,7 +11,7 @@ pub mod progress;
 
 use rayon::prelude::*;
 
-use crate::engine::circulation::ArrestOdds;
+use crate::engine::circulation::{ArrestOdds, BloodClock};
 use crate::engine::journey::{BodyGraph, CellSource, follow_cell_in_body};
 use crate::engine::{
     Graph, RecordClock, StreamPurpose, Tally, VisitedStates, simulate_cell, stream::StreamFamily,
@@ -106,6 +106,7 @@ pub fn simulate_body_cells(
             ArrestOdds::default(),
         )
     };
+    let blood_clock = BloodClock::new(&body.circulation, clock.hours());
     let attribute_streams = StreamFamily::new(seed, StreamPurpose::Attributes);
     let fate_streams = StreamFamily::new(seed, StreamPurpose::Fate);
     (0..batches)
@@ -121,6 +122,7 @@ pub fn simulate_body_cells(
                 follow_cell_in_body(
                     body,
                     clock,
+                    &blood_clock,
                     start,
                     &odds,
                     &mut fate,
