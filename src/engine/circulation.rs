@@ -173,16 +173,17 @@ fn first_kind_fraction<R: Rng + ?Sized>(pieces: u64, rng: &mut R) -> f64 {
     if second_kind == 0 {
         return 1.0;
     }
-    beta_sample(first_kind as f64, second_kind as f64, rng)
+    beta_sample(first_kind, second_kind, rng)
 }
 
 /// A Beta(a, b) draw as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b): exact,
 /// and for the large shapes met here (half the phase ends of a long interval)
 /// several times faster than a rejection sampler of the Beta itself.
-fn beta_sample<R: Rng + ?Sized>(a: f64, b: f64, rng: &mut R) -> f64 {
-    if a == 1.0 && b == 1.0 {
+fn beta_sample<R: Rng + ?Sized>(a: u64, b: u64, rng: &mut R) -> f64 {
+    if a == 1 && b == 1 {
         return uniform(rng);
     }
+    let (a, b) = (a as f64, b as f64);
     match (Gamma::new(a, 1.0), Gamma::new(b, 1.0)) {
         (Ok(ga), Ok(gb)) => {
             let x: f64 = ga.sample(rng);
@@ -347,7 +348,7 @@ fn circulate_timed<R: Rng + ?Sized>(
         let span_h = record_h - now_h;
         let remaining = arrest_phases - completed;
         let cached = whole_intervals
-            .filter(|_| r > 0 && now_h == record_times_h[r - 1])
+            .filter(|_| r > 0 && now_h.to_bits() == record_times_h[r - 1].to_bits())
             .and_then(|samplers| samplers[r].as_ref());
         let phase_ends = match cached {
             Some(poisson) => {
@@ -359,7 +360,7 @@ fn circulate_timed<R: Rng + ?Sized>(
         if arrest.is_some() && phase_ends >= remaining {
             // The `remaining`-th phase end of this interval is the arrest: the
             // k-th of n uniform order statistics is Beta(k, n − k + 1).
-            let fraction = beta_sample(remaining as f64, (phase_ends - remaining + 1) as f64, rng);
+            let fraction = beta_sample(remaining, phase_ends - remaining + 1, rng);
             let arrest_h = (now_h + span_h * fraction).min(record_h);
             let first_time_h = (arrest_h - now_h) * first_kind_fraction(remaining, rng);
             let last_phase = if remaining % 2 == 1 {
