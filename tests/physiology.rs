@@ -469,6 +469,70 @@ fn every_shipped_scenario_loads_and_runs_and_arms_share_their_cells() {
 }
 
 #[test]
+fn an_organ_added_as_data_takes_its_flow_from_rest_and_catches_cells() {
+    let text = |extra: &str| {
+        format!(
+            r#"
+name = "tumour"
+[run]
+cells = 1
+record_times_h = [1.0]
+[body]
+preset = "human"
+{extra}
+[product]
+cell = "microsphere_15um"
+[[arms]]
+name = "intra_arterial"
+route = "intra_arterial"
+dose_cells = 1
+"#
+        )
+    };
+    let with = body_scenario(&text(
+        "[[body.organs]]\nname = \"tumour\"\nflow_fraction = 0.05",
+    ));
+    let without = body_scenario(&text(""));
+    let arm = only_arm(&with);
+    let tumour = arm
+        .state_names
+        .iter()
+        .position(|n| n == "tumour/capillary alive")
+        .unwrap();
+    let rest = arm
+        .state_names
+        .iter()
+        .position(|n| n == "rest/capillary alive")
+        .unwrap();
+    let odds_of = |arm: &CompiledArm| {
+        let mut odds = ArrestOdds::default();
+        let mut attributes = cell_stream(1, StreamPurpose::Attributes, 0);
+        let mut fate = cell_stream(1, StreamPurpose::Fate, 0);
+        arm.source
+            .prepare_cell(&mut attributes, &mut fate, &mut odds);
+        odds.after_arterial
+    };
+    let with_odds = odds_of(arm);
+    let without_odds = odds_of(only_arm(&without));
+    let p = |odds: &[(usize, f64)], s: usize| odds.iter().find(|o| o.0 == s).map_or(0.0, |o| o.1);
+    // A 15 µm sphere is trapped in a systemic bed unless shunted (8 %): the
+    // tumour takes 0.05 × 0.92 of arterial arrests, all of it out of `rest`.
+    assert!(
+        (p(&with_odds, tumour) - 0.05 * 0.92).abs() < 1e-3,
+        "{with_odds:?}"
+    );
+    let rest_without = p(&without_odds, rest);
+    assert!((rest_without - p(&with_odds, rest) - 0.05 * 0.92).abs() < 1e-3);
+    let total = |odds: &[(usize, f64)]| odds.iter().map(|o| o.1).sum::<f64>();
+    assert!(
+        (total(&with_odds) - total(&without_odds)).abs() < 1e-9,
+        "flows rebalanced"
+    );
+    let (results, _) = simulate_body(&with, Some(1), 1000, &|_| {}).unwrap();
+    assert!(results.locations.iter().any(|l| l == "tumour/tissue"));
+}
+
+#[test]
 fn presets_document_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/presets.md");
     let committed = std::fs::read_to_string(&path).unwrap();

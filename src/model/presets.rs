@@ -473,7 +473,6 @@ pub fn common() -> Vec<Param> {
         // Routes.
         param("route.intra_articular.leak_periarticular", 0.05, "1", Assumed, "share of an IA dose placed outside the joint space (fat pad, capsule); no readable measurement").range(0.0, 0.2, Linear),
         param("route.intra_articular.leak_venous", 0.01, "1", Assumed, "share of an IA dose entering a vein at the needle: explains 'a few' donor cells in one rat's lung at day 1 (D14_Satue2019)").range(0.0, 0.05, Linear),
-        param("route.iv.infusion_bolus_min", 0.0, "min", Sourced, "default bolus; an arm's duration_min sets an infusion"),
         // Interventions.
         param("vasodilator.lumen_factor", 1.75, "1", Derived, "D06_Schrepfer2007: sodium nitroprusside cut lodged 10 µm spheres 19.3 → 6.0 per field and 15 µm 34.9 → 25.6; with the lung filter these ratios need the lumen ×1.71 (10 µm) and ×1.78 (15 µm)").range(1.3, 2.2, Linear),
         param("heparin.adhesion_factor", 0.5, "1", Assumed, "heparin decreased MSC lung embolism (Liao 2017, parameters.md §7); size of effect assumed").range(0.2, 0.9, Linear),
