@@ -8,6 +8,7 @@ use crate::cli::{BedArg, CommonArgs, FilterArgs, PresetsArgs, PresetsFormat, Run
 use crate::engine::RecordClock;
 use crate::error::Error;
 use crate::expect::expected_fractions;
+use crate::model::compile::Row;
 use crate::model::{Route, compile_arm};
 use crate::output::provenance::{self, RunInfo};
 use crate::output::{tables, write_folder};
@@ -60,6 +61,60 @@ pub fn simulate(
     Ok((results, threads))
 }
 
+/// The files every run writes, in order.
+const RUN_FILES: [&str; 4] = [
+    "counts.csv",
+    "exposure.csv",
+    "manifest.json",
+    "run_info.json",
+];
+
+/// How a run went (for `run_info.json`).
+struct RunFacts {
+    command_line: Vec<String>,
+    threads: usize,
+    batch_cells: u64,
+    wall_time_s: f64,
+}
+
+/// Writes a run's files atomically: the tables of `results`, the manifest
+/// made by `manifest` (given the file names) and `run_info.json`.
+fn write_run(
+    dir: &Path,
+    force: bool,
+    results: &Results,
+    facts: RunFacts,
+    manifest: impl FnOnce(&[&str]) -> Vec<u8>,
+) -> Result<RunInfo, Error> {
+    let info = RunInfo {
+        command_line: facts.command_line,
+        threads: facts.threads,
+        batch_cells: facts.batch_cells,
+        wall_time_s: facts.wall_time_s,
+        events: results.events(),
+        events_per_second: results.events() as f64 / facts.wall_time_s.max(1e-9),
+        host: provenance::host_name(),
+    };
+    let files = [
+        (RUN_FILES[0], tables::counts_csv(results)),
+        (RUN_FILES[1], tables::exposure_csv(results)),
+        (RUN_FILES[2], manifest(&RUN_FILES)),
+        (RUN_FILES[3], provenance::run_info_json(&info)),
+    ];
+    write_folder(dir, force, &files)?;
+    Ok(info)
+}
+
+/// Results of one body's arms, with the body's output rows.
+fn body_results(record_times_h: &[f64], rows: &[Row], arms: Vec<ArmResult>) -> Results {
+    Results {
+        record_times_h: record_times_h.to_vec(),
+        locations: rows.iter().map(|r| r.location.clone()).collect(),
+        states: rows.iter().map(|r| r.state).collect(),
+        arms,
+    }
+}
+
 /// Simulates every arm of a physiological scenario (arms in file order).
 pub fn simulate_body(
     scenario: &BodyScenario,
@@ -91,22 +146,18 @@ pub fn simulate_body(
         .first()
         .map(|c| c.rows.clone())
         .unwrap_or_default();
-    let results = Results {
-        record_times_h: scenario.record_times_h().to_vec(),
-        locations: rows.iter().map(|r| r.location.clone()).collect(),
-        states: rows.iter().map(|r| r.state).collect(),
-        arms: checked
-            .arms
-            .iter()
-            .zip(tallies)
-            .map(|(arm, tally)| ArmResult {
-                arm: arm.name.clone(),
-                route: arm.route.label(),
-                dose_cells: arm.dose_cells,
-                tally,
-            })
-            .collect(),
-    };
+    let arms = checked
+        .arms
+        .iter()
+        .zip(tallies)
+        .map(|(arm, tally)| ArmResult {
+            arm: arm.name.clone(),
+            route: arm.route.label(),
+            dose_cells: arm.dose_cells,
+            tally,
+        })
+        .collect();
+    let results = body_results(scenario.record_times_h(), &rows, arms);
     Ok((results, threads))
 }
 
@@ -170,17 +221,13 @@ fn knee_ranges(
                     &|_| {},
                 )
             })?;
-            let results = Results {
-                record_times_h: scenario.record_times_h().to_vec(),
-                locations: compiled.rows.iter().map(|r| r.location.clone()).collect(),
-                states: compiled.rows.iter().map(|r| r.state).collect(),
-                arms: vec![ArmResult {
-                    arm: arm.name.clone(),
-                    route: arm.route.label(),
-                    dose_cells: arm.dose_cells,
-                    tally,
-                }],
-            };
+            let one_arm = vec![ArmResult {
+                arm: arm.name.clone(),
+                route: arm.route.label(),
+                dose_cells: arm.dose_cells,
+                tally,
+            }];
+            let results = body_results(scenario.record_times_h(), &compiled.rows, one_arm);
             let at: Vec<Option<report::ArmSnapshot>> = report::TABLE_TIMES_H
                 .iter()
                 .map(|(t, _)| {
@@ -225,31 +272,15 @@ fn run_body(
     let wall_time_s = started.elapsed().as_secs_f64();
     progress.finish();
     let ranges = knee_ranges(scenario, Some(threads), batch_cells)?;
-    let names = [
-        "counts.csv",
-        "exposure.csv",
-        "manifest.json",
-        "run_info.json",
-    ];
-    let info = RunInfo {
+    let facts = RunFacts {
         command_line,
         threads,
         batch_cells,
         wall_time_s,
-        events: results.events(),
-        events_per_second: results.events() as f64 / wall_time_s.max(1e-9),
-        host: provenance::host_name(),
     };
-    let files = [
-        (names[0], tables::counts_csv(&results)),
-        (names[1], tables::exposure_csv(&results)),
-        (
-            names[2],
-            provenance::body_manifest_json("run", scenario, &names),
-        ),
-        (names[3], provenance::run_info_json(&info)),
-    ];
-    write_folder(&dir, args.common.force, &files)?;
+    write_run(&dir, args.common.force, &results, facts, |names| {
+        provenance::body_manifest_json("run", scenario, names)
+    })?;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
@@ -288,31 +319,15 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), Error> {
     let (results, threads) = simulate(&scenario, threads, batch_cells, &|n| progress.advance(n))?;
     let wall_time_s = started.elapsed().as_secs_f64();
     progress.finish();
-    let names = [
-        "counts.csv",
-        "exposure.csv",
-        "manifest.json",
-        "run_info.json",
-    ];
-    let info = RunInfo {
+    let facts = RunFacts {
         command_line,
         threads,
         batch_cells,
         wall_time_s,
-        events: results.events(),
-        events_per_second: results.events() as f64 / wall_time_s.max(1e-9),
-        host: provenance::host_name(),
     };
-    let files = [
-        (names[0], tables::counts_csv(&results)),
-        (names[1], tables::exposure_csv(&results)),
-        (
-            names[2],
-            provenance::manifest_json("run", &scenario, &names),
-        ),
-        (names[3], provenance::run_info_json(&info)),
-    ];
-    write_folder(&dir, args.common.force, &files)?;
+    let info = write_run(&dir, args.common.force, &results, facts, |names| {
+        provenance::manifest_json("run", &scenario, names)
+    })?;
     print_run_summary(&results, &dir, &info);
     Ok(())
 }

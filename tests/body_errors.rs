@@ -3,11 +3,9 @@
 //! message naming the file, the key, what was expected and what was found,
 //! no panic or backtrace, and no output folder left behind.
 
-use std::fs;
-use std::path::PathBuf;
+mod common;
 
-use assert_cmd::Command;
-use tempfile::TempDir;
+use common::workspace::*;
 
 /// A small valid physiological scenario; each test mutates one thing in it.
 const MOUSE_IV: &str = r#"name = "mouse_small"
@@ -41,80 +39,6 @@ fn mutate(from: &str, to: &str) -> String {
 /// `MOUSE_IV` with `line` added to its `[parameters]` table (the last table).
 fn with_parameter(line: &str) -> String {
     format!("{MOUSE_IV}{line}\n")
-}
-
-/// A temporary working folder holding one scenario file.
-struct Workspace {
-    dir: TempDir,
-}
-
-impl Workspace {
-    fn new(scenario: &str) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        fs::write(dir.path().join("scenario.toml"), scenario).expect("write");
-        Self { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn biodist(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        Command::cargo_bin("biodist")
-            .expect("binary")
-            .current_dir(self.dir.path())
-            .env("RUST_BACKTRACE", "1")
-            .args(args)
-            .assert()
-    }
-
-    /// Only the scenario file (and what `keep` names) may be in the folder.
-    fn assert_nothing_written(&self, keep: &[&str]) {
-        let mut names: Vec<String> = fs::read_dir(self.dir.path())
-            .expect("read_dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "scenario.toml" && !keep.contains(&n.as_str()))
-            .collect();
-        names.sort();
-        assert!(names.is_empty(), "left behind: {names:?}");
-    }
-}
-
-fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
-}
-
-fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
-}
-
-/// Runs `biodist <args>` in a folder holding `scenario` as scenario.toml and
-/// checks a user error: exit code 2, a message starting `error: ` that
-/// contains every piece of `needles`, no panic or backtrace, and nothing
-/// written beside the scenario. Returns stderr.
-fn assert_command_error(scenario: &str, args: &[&str], needles: &[&str]) -> String {
-    let ws = Workspace::new(scenario);
-    let assert = ws.biodist(args).code(2);
-    let stderr = stderr_of(&assert);
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
-    }
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
-    ws.assert_nothing_written(&[]);
-    assert!(!ws.path("output").exists(), "an output folder was written");
-    stderr
-}
-
-/// Runs `biodist run scenario.toml [args]` on `scenario` and checks a user
-/// error as `assert_command_error` does.
-fn assert_user_error(scenario: &str, args: &[&str], needles: &[&str]) -> String {
-    let mut all = vec!["run", "scenario.toml"];
-    all.extend_from_slice(args);
-    assert_command_error(scenario, &all, needles)
 }
 
 #[test]

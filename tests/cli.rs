@@ -1,11 +1,12 @@
 //! The `biodist` command tested from outside: what it writes, and one test per
 //! kind of bad input (message names file and key, exit code 2, no output left).
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-use tempfile::TempDir;
+use std::fs;
+use std::path::Path;
+
+use common::workspace::*;
 
 const SMALL_GRAPH: &str = r#"name = "small"
 description = "A three-state graph for CLI tests"
@@ -25,67 +26,6 @@ from = "lung"
 to = "dead"
 dwell = { law = "gamma", mean_h = 2.0, shape = 2.0 }
 "#;
-
-/// A temporary working folder holding one scenario file.
-struct Workspace {
-    dir: TempDir,
-}
-
-impl Workspace {
-    fn new(scenario: &str) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        fs::write(dir.path().join("scenario.toml"), scenario).expect("write");
-        Self { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn biodist(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        Command::cargo_bin("biodist")
-            .expect("binary")
-            .current_dir(self.dir.path())
-            .env("RUST_BACKTRACE", "1")
-            .args(args)
-            .assert()
-    }
-
-    /// Only the scenario file (and what `keep` names) may be in the folder.
-    fn assert_nothing_written(&self, keep: &[&str]) {
-        let mut names: Vec<String> = fs::read_dir(self.dir.path())
-            .expect("read_dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "scenario.toml" && !keep.contains(&n.as_str()))
-            .collect();
-        names.sort();
-        assert!(names.is_empty(), "left behind: {names:?}");
-    }
-}
-
-fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
-}
-
-/// Runs `biodist run scenario.toml [args]` on `scenario` and checks a user error:
-/// exit code 2, one `error:` message that contains every piece of `needles`,
-/// no panic or backtrace, and no output folder.
-fn assert_user_error(scenario: &str, args: &[&str], needles: &[&str]) {
-    let ws = Workspace::new(scenario);
-    let mut all = vec!["run", "scenario.toml"];
-    all.extend_from_slice(args);
-    let assert = ws.biodist(&all).code(2);
-    let stderr = stderr_of(&assert);
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
-    }
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
-    ws.assert_nothing_written(&[]);
-}
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -76,58 +76,75 @@ fn param_records(params: &ParamSet) -> Vec<ParamRecord<'_>> {
         .collect()
 }
 
-/// Serializes the manifest of a `command` (`run` or `expect`) on `scenario`
-/// that wrote `files`.
-pub fn manifest_json(command: &str, scenario: &Scenario, files: &[&str]) -> Vec<u8> {
-    let manifest = Manifest {
+/// What a manifest says about its scenario, whichever the form.
+struct ManifestInput<'a, R: Serialize> {
+    name: &'a str,
+    description: &'a str,
+    path: &'a std::path::Path,
+    text: &'a str,
+    overrides: &'a [String],
+    resolved: &'a R,
+    parameters: Option<Vec<ParamRecord<'a>>>,
+    seed: u64,
+    cells: u64,
+}
+
+fn manifest<R: Serialize>(command: &str, input: ManifestInput<'_, R>, files: &[&str]) -> Vec<u8> {
+    to_json(&Manifest {
         biodist_version: env!("CARGO_PKG_VERSION"),
         command,
         scenario: ScenarioSource {
-            name: scenario.name(),
-            description: &scenario.resolved.description,
-            file: scenario.path.display().to_string(),
-            text: &scenario.text,
+            name: input.name,
+            description: input.description,
+            file: input.path.display().to_string(),
+            text: input.text,
         },
+        overrides: input.overrides,
+        resolved: input.resolved,
+        parameters: input.parameters,
+        seed: input.seed,
+        cells: input.cells,
+        exposure_time_unit: TimeUnit {
+            name: TICK_NAME,
+            hours: HOURS_PER_TICK,
+        },
+        random_streams: RANDOM_STREAMS,
+        files,
+    })
+}
+
+/// Serializes the manifest of a `command` (`run` or `expect`) on `scenario`
+/// that wrote `files`.
+pub fn manifest_json(command: &str, scenario: &Scenario, files: &[&str]) -> Vec<u8> {
+    let input = ManifestInput {
+        name: scenario.name(),
+        description: &scenario.resolved.description,
+        path: &scenario.path,
+        text: &scenario.text,
         overrides: &scenario.overrides,
         resolved: &scenario.resolved,
         parameters: None,
         seed: scenario.seed(),
         cells: scenario.cells(),
-        exposure_time_unit: TimeUnit {
-            name: TICK_NAME,
-            hours: HOURS_PER_TICK,
-        },
-        random_streams: RANDOM_STREAMS,
-        files,
     };
-    to_json(&manifest)
+    manifest(command, input, files)
 }
 
 /// Serializes the manifest of a physiological `scenario`, with every
-/// resolved parameter, its unit, status and source.
+/// resolved parameter, its unit, status, range and source.
 pub fn body_manifest_json(command: &str, scenario: &BodyScenario, files: &[&str]) -> Vec<u8> {
-    let manifest = Manifest {
-        biodist_version: env!("CARGO_PKG_VERSION"),
-        command,
-        scenario: ScenarioSource {
-            name: scenario.name(),
-            description: &scenario.resolved.description,
-            file: scenario.path.display().to_string(),
-            text: &scenario.text,
-        },
+    let input = ManifestInput {
+        name: scenario.name(),
+        description: &scenario.resolved.description,
+        path: &scenario.path,
+        text: &scenario.text,
         overrides: &scenario.overrides,
         resolved: &scenario.resolved,
         parameters: Some(param_records(&scenario.checked.params)),
         seed: scenario.seed(),
         cells: scenario.cells(),
-        exposure_time_unit: TimeUnit {
-            name: TICK_NAME,
-            hours: HOURS_PER_TICK,
-        },
-        random_streams: RANDOM_STREAMS,
-        files,
     };
-    to_json(&manifest)
+    manifest(command, input, files)
 }
 
 /// Facts about the machine and the run that must not enter the data files.

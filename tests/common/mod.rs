@@ -2,6 +2,8 @@
 //! in-process, and the one exact count rule (biodist::stats::count_agrees).
 #![allow(dead_code)]
 
+pub mod workspace;
+
 use std::path::{Path, PathBuf};
 
 use biodist::commands;
