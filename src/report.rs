@@ -118,14 +118,16 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
         "whole knee",
         "cartilage",
         "blood",
-        "elsewhere",
+        "other organs",
+        "not injected",
         "dead/cleared",
     ];
     for arm in &results.arms {
+        let one_cell = arm.dose_cells / simulated_cells as f64;
         let _ = writeln!(
             out,
-            "\n{} ({}), dose {:.3e} cells ({} simulated): live cells of the dose",
-            arm.arm, arm.route, arm.dose_cells, simulated_cells
+            "\narm {} (route {}), dose {:.3e} cells: cells of the dose alive in each place, then dead or cleared",
+            arm.arm, arm.route, arm.dose_cells
         );
         let _ = write!(out, "  {:<6}", "time");
         for c in columns {
@@ -133,6 +135,7 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
         }
         let _ = writeln!(out);
         let range = ranges.iter().find(|r| r.arm == arm.arm);
+        let mut behind_knee = Vec::new();
         for (i, (time_h, label)) in TABLE_TIMES_H.iter().enumerate() {
             let Some(record) = record_at(results, *time_h) else {
                 continue;
@@ -146,18 +149,24 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
                 s.whole_knee,
                 s.cartilage,
                 s.blood,
-                s.elsewhere + s.not_injected,
+                s.elsewhere,
+                s.not_injected,
                 s.dead_or_cleared,
             ] {
                 let _ = write!(out, "{:>13}", cells_label(v));
             }
             let _ = writeln!(out);
+            behind_knee.push(format!(
+                "{label}: {}, {}",
+                (s.whole_knee / one_cell).round(),
+                (s.cartilage / one_cell).round()
+            ));
             if let Some((knee_low, knee_high, cart_low, cart_high)) =
                 range.and_then(|r| r.at.get(i).copied().flatten())
             {
                 let _ = writeln!(
                     out,
-                    "  {:<6}{:>13}{:>13}{:>13}{:>13}{:>13}   range over unmeasured parameters",
+                    "  {:<6}{:>13}{:>13}{:>13}{:>13}{:>13}   low–high over the parameters below",
                     "",
                     "",
                     "",
@@ -168,18 +177,22 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
             }
         }
         if let Some(r) = range {
+            let why = if arm.route == "intra_articular" {
+                "rest on joint parameters calibrated in mice and carried to this body by a stated rule (adhesion times × body mass^0.25)"
+            } else {
+                "hang on parameters nobody has measured"
+            };
             let _ = writeln!(
                 out,
-                "  whole knee and cartilage after {} hang on unmeasured parameters ({}); the ranges rerun the arm with each at the low, then the high end of its documented range.",
-                arm.route,
+                "  whole knee and cartilage {why}: {}; low–high reruns the arm with each at the low, then the high end of its documented range (docs/presets.md).",
                 r.parameters.join(", ")
             );
         }
-        let one_cell = arm.dose_cells / simulated_cells as f64;
         let _ = writeln!(
             out,
-            "  one simulated cell stands for {} cells of the dose: fewer than that show as 0 (raise run.cells to resolve them).",
-            cells_label(one_cell)
+            "  Monte Carlo: {simulated_cells} cells simulated, one stands for {} cells of the dose (fewer show as 0); simulated cells behind whole knee, cartilage at {} (relative error about 1/√n).",
+            cells_label(one_cell),
+            behind_knee.join("; ")
         );
     }
     out

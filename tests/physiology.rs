@@ -322,6 +322,11 @@ name = "iv"
 route = "iv"
 dose_cells = 1
 [[arms]]
+name = "iv_infusion"
+route = "iv"
+dose_cells = 1
+duration_min = 60
+[[arms]]
 name = "intra_articular"
 route = "intra_articular"
 dose_cells = 1
@@ -368,7 +373,10 @@ dose_cells = 1
                             names[from]
                         );
                     }
-                    if dead(from) {
+                    // Injecting cells dead at infusion (from the line into the
+                    // blood) is not a movement of debris; every other debris move is.
+                    let injected = is(from, "not_yet_injected dead") && is(to, "venous_blood dead");
+                    if dead(from) && !injected {
                         let allowed =
                             ["liver/", "spleen/", "marrow/", "knee/lymph_node", "cleared"];
                         assert!(
@@ -385,9 +393,12 @@ dose_cells = 1
                         );
                     }
                     if !dead(from) && !from_blood(&names[from]) && is(to, "venous_blood") {
-                        // Live cells leave tissue for blood only by release (default 0, on here).
+                        // Live cells enter blood by injection, or leave a bed
+                        // for blood only by release (default 0, on here).
                         assert!(
-                            names[from].contains("capillary") || names[from].contains("knee/"),
+                            names[from].contains("capillary")
+                                || names[from].contains("knee/")
+                                || names[from].starts_with("not_yet_injected"),
                             "{}",
                             names[from]
                         );

@@ -809,13 +809,16 @@ pub fn compile_arm(
         };
         let mut flow = fraction(params, &key)?;
         named += flow;
-        if *organ_name == "muscle" {
-            flow -= knees_count * synovium_flow;
+        if matches!(*organ_name, "muscle" | "skin") {
+            // The knees' synovium comes out of the muscle and skin rows in
+            // proportion to their flows.
+            let soft_tissue = params.get("flow.muscle") + params.get("flow.skin");
+            flow -= knees_count * synovium_flow * flow / soft_tissue.max(f64::MIN_POSITIVE);
             if flow < 0.0 {
                 return Err(model_error(
-                    "parameters.flow.muscle",
-                    "a muscle flow larger than the knees' synovium flow taken out of it",
-                    params.get("flow.muscle"),
+                    &format!("parameters.{key}"),
+                    "muscle and skin flows larger than the knees' synovium flow taken out of them",
+                    params.get(&key),
                 ));
             }
         }

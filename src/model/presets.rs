@@ -116,7 +116,7 @@ fn systemic_and_liver_filters() -> Vec<Param> {
             "systemic.shunt",
             0.08,
             "1",
-            Sourced,
+            Derived,
             "D07_Toma2009: 92 ± 7 % of intra-arterial MSC (23 µm) arrest on first pass in a systemic bed (cremaster), so 8 % pass whatever their size",
         )
         .range(0.01, 0.15, Linear),
@@ -134,7 +134,8 @@ fn systemic_and_liver_filters() -> Vec<Param> {
             "1 (geometric SD)",
             Derived,
             "parameters.md §2: 5.9–9.2 µm taken as ±2 geometric SD: exp(ln(9.2/5.9)/4) = 1.12",
-        ),
+        )
+        .range(1.05, 1.25, Log),
         param(
             "liver.shunt",
             0.0,
@@ -167,7 +168,7 @@ fn human() -> Vec<Param> {
         param("debris.to_spleen", 0.2, "1", Assumed, "see debris.to_liver").range(0.05, 0.4, Linear),
         param("debris.to_marrow", 0.1, "1", Assumed, "see debris.to_liver; D20_Makela2015 reports bone uptake for small cells").range(0.0, 0.2, Linear),
     ];
-    p.extend(knee_flows("knee_flow_doses_labels.md §1a: iodide clearance from human OA knee effusions 2.19 mL/min of plasma (Wallis 1985), blood = plasma / (1 − Hct 0.42 ASSUMED) = 3.8 mL/min; / 5200 mL/min = 0.00073 per knee. Range from the RA range 0.79–3.22 mL/min and DESIGN §1 (0.03–0.15 %). Taken out of muscle"));
+    p.extend(knee_flows("knee_flow_doses_labels.md §1a: iodide clearance from human OA knee effusions 2.19 mL/min of plasma (Wallis 1985), blood = plasma / (1 − Hct 0.42 ASSUMED) = 3.8 mL/min; / 5200 mL/min = 0.00073 per knee. Range from the RA range 0.79–3.22 mL/min and DESIGN §1 (0.03–0.15 %). Not from the dog microsphere flow (26 µL/min/g, Simkin 1990): that needs the synovium mass, NOT FOUND for humans (knee_flow_doses_labels.md §1b; a 2026-11 search found only 52–267 mL of inflamed synovium in chronic synovitis). Taken out of the muscle and skin rows in proportion to their flows (the synovial membrane is limb soft tissue, which Brown lumps into those rows)"));
     p.extend(lung_filter());
     p.extend(systemic_and_liver_filters());
     p
@@ -186,7 +187,7 @@ fn mouse() -> Vec<Param> {
         param("flow.brain", 0.033, "fraction of cardiac output", Sourced, "Brown 1997 Table 23, mouse"),
         param("flow.muscle", 0.159, "fraction of cardiac output", Sourced, "Brown 1997 Table 23, mouse"),
         param("flow.skin", 0.058, "fraction of cardiac output", Sourced, "Brown 1997 Table 23, mouse"),
-        param("flow.adipose", 0.07, "fraction of cardiac output", Sourced, "Brown 1997 as transcribed in a mouse PBPK model (Lee 2020, secondary); Shah & Betts 2012 Table 1 plasma flows give 3.6 %").range(0.036, 0.07, Linear),
+        param("flow.adipose", 0.07, "fraction of cardiac output", Assumed, "secondary: Brown 1997 as transcribed in a mouse PBPK model (Lee 2020; possibly Brown's rat value, not verified); Shah & Betts 2012 Table 1 plasma flows give 3.6 %").range(0.036, 0.07, Linear),
         param("flow.marrow", 0.025, "fraction of cardiac output", Derived, "bone 4.1 % (Shah & Betts 2012 Table 1 plasma flow 15.2 of 373 mL/h) × marrow share of skeletal flow 3.0/5.0 (ICRP 89) = 2.5 %; Brown's mouse bone value was not found").range(0.015, 0.04, Linear),
         param("lung.shunt", 0.0, "1", Sourced, "DESIGN §2.3 (≈ 0 in mice); D06_Schrepfer2007: the 'vast majority' of MSC and 10–15 µm spheres lodge").range(0.0, 0.01, Linear),
         param("exercise.lung_shunt", 0.0, "1", Assumed, "no exercise data in mice"),
@@ -474,7 +475,7 @@ pub fn common() -> Vec<Param> {
         param("route.intra_articular.leak_periarticular", 0.05, "1", Assumed, "share of an IA dose placed outside the joint space (fat pad, capsule); no readable measurement").range(0.0, 0.2, Linear),
         param("route.intra_articular.leak_venous", 0.01, "1", Assumed, "share of an IA dose entering a vein at the needle: explains 'a few' donor cells in one rat's lung at day 1 (D14_Satue2019)").range(0.0, 0.05, Linear),
         // Interventions.
-        param("vasodilator.lumen_factor", 1.75, "1", Derived, "D06_Schrepfer2007: sodium nitroprusside cut lodged 10 µm spheres 19.3 → 6.0 per field and 15 µm 34.9 → 25.6; with the lung filter these ratios need the lumen ×1.71 (10 µm) and ×1.78 (15 µm)").range(1.3, 2.2, Linear),
+        param("vasodilator.lumen_factor", 1.75, "1", Provisional, "D06_Schrepfer2007: sodium nitroprusside cut lodged 10 µm spheres 19.3 → 6.0 per field and 15 µm 34.9 → 25.6. Counts per field are not fractions of the dose; their ratio between conditions (same protocol, same fields) is read as the ratio of lodged fractions, which with the lung filter needs the lumen ×1.71 (10 µm) and ×1.78 (15 µm)").range(1.3, 2.2, Linear),
         param("heparin.adhesion_factor", 0.5, "1", Assumed, "heparin decreased MSC lung embolism (Liao 2017, parameters.md §7); size of effect assumed").range(0.2, 0.9, Linear),
         param("anti_cd49d.adhesion_factor", 0.2, "1", Assumed, "anti-CD49d increased MSC pulmonary passage (D05_Fischer2009, flag); size assumed").range(0.05, 0.8, Linear),
         param("pronase_detachment.adhesion_factor", 0.5, "1", Assumed, "pronase instead of trypsin decreased pulmonary trapping (Nystedt 2013, figure only); size assumed").range(0.2, 0.9, Linear),
