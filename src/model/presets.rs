@@ -100,48 +100,48 @@ fn systemic_and_liver_filters() -> Vec<Param> {
             "systemic.lumen_median_um",
             10.0,
             "µm",
-            Derived,
-            "knee_flow_doses_labels.md §2: 'microspheres of 9–10 µm or less pass through peripheral tissues' (Triffitt & Gregg 1990), so half of rigid 10 µm spheres pass",
+            Provisional,
+            "DERIVED: knee_flow_doses_labels.md §2: 'microspheres of 9–10 µm or less pass through peripheral tissues' (Triffitt & Gregg 1990), so half of rigid 10 µm spheres pass",
         )
         .range(8.0, 12.0, Log),
         param(
             "systemic.lumen_gsd",
             1.2,
             "1 (geometric SD)",
-            Assumed,
-            "assumed: 15 µm spheres (the standard blood-flow microsphere) are then 98.7 % trapped, 4 µm pass; no morphometric spread found (knee_flow_doses_labels.md §2 NOT FOUND)",
+            Provisional,
+            "ASSUMED: 15 µm spheres (the standard blood-flow microsphere) are then 98.7 % trapped, 4 µm pass; no morphometric spread found (knee_flow_doses_labels.md §2 NOT FOUND)",
         )
         .range(1.1, 1.4, Log),
         param(
             "systemic.shunt",
             0.08,
             "1",
-            Derived,
-            "D07_Toma2009: 92 ± 7 % of intra-arterial MSC (23 µm) arrest on first pass in a systemic bed (cremaster), so 8 % pass whatever their size",
+            Provisional,
+            "DERIVED: D07_Toma2009: 92 ± 7 % of intra-arterial MSC (23 µm) arrest on first pass in a systemic bed (cremaster), so 8 % pass whatever their size",
         )
         .range(0.01, 0.15, Linear),
         param(
             "liver.lumen_median_um",
             7.4,
             "µm",
-            Derived,
-            "parameters.md §2: rat and mouse sinusoid radius 2.95–4.6 µm (J Anat 2017 Table 1), diameter 5.9–9.2 µm, geometric midpoint 7.4",
+            Provisional,
+            "DERIVED: parameters.md §2: rat and mouse sinusoid radius 2.95–4.6 µm (J Anat 2017 Table 1), diameter 5.9–9.2 µm, geometric midpoint 7.4",
         )
         .range(5.9, 9.2, Log),
         param(
             "liver.lumen_gsd",
             1.12,
             "1 (geometric SD)",
-            Derived,
-            "parameters.md §2: 5.9–9.2 µm taken as ±2 geometric SD: exp(ln(9.2/5.9)/4) = 1.12",
+            Provisional,
+            "DERIVED: parameters.md §2: 5.9–9.2 µm taken as ±2 geometric SD: exp(ln(9.2/5.9)/4) = 1.12",
         )
         .range(1.05, 1.25, Log),
         param(
             "liver.shunt",
             0.0,
             "1",
-            Assumed,
-            "assumed: no size-independent bypass of the sinusoids is documented",
+            Provisional,
+            "ASSUMED: no size-independent bypass of the sinusoids is documented",
         )
         .range(0.0, 0.05, Linear),
     ]
@@ -162,7 +162,7 @@ fn human() -> Vec<Param> {
         param("flow.skin", 0.058, "fraction of cardiac output", Sourced, "Brown 1997 Table 23, human"),
         param("flow.adipose", 0.052, "fraction of cardiac output", Sourced, "Brown 1997 Table 23, human"),
         param("flow.marrow", 0.03, "fraction of cardiac output", Sourced, "ICRP 89 Table 2.40: red marrow 3.0 % (skeleton 5.0 %); Brown's bone row (4.2 %) less marrow leaves 1.2 % for bone in `rest`"),
-        param("lung.shunt", 0.0, "1", Sourced, "Eldridge 2004 J Appl Physiol 97:797: no intrapulmonary shunting at rest in 0/23 healthy humans; Stickland 2007: no 25 µm spheres passed resting dog lungs (0/8)").range(0.0, 0.013, Linear),
+        param("lung.shunt", 0.0, "1", Provisional, "SOURCED: Eldridge 2004 J Appl Physiol 97:797: no intrapulmonary shunting at rest in 0/23 healthy humans; Stickland 2007: no 25 µm spheres passed resting dog lungs (0/8)").range(0.0, 0.013, Linear),
         param("exercise.lung_shunt", 0.013, "1", Sourced, "Lovering 2009 J Appl Physiol 106:1986: 1.2–1.3 % transpulmonary passage of 99mTc-MAA in maximal exercise; Stickland 2007: 1.4 ± 0.8 % of cardiac output in exercising dogs. Added to lung.shunt when [body] exercise > 1").range(0.004, 0.022, Linear),
         param("debris.to_liver", 0.7, "1", Assumed, "assumed split of monocyte-carried debris: D04_Eggenhofer2012 (Cr-51 mainly in liver at 24 h), D19_Kraitchman2005 (liver, kidney, spleen at 24–48 h); de Witte 2018 (monocytes carry MSC debris from lung)").range(0.5, 0.9, Linear),
         param("debris.to_spleen", 0.2, "1", Assumed, "see debris.to_liver").range(0.05, 0.4, Linear),
@@ -189,7 +189,7 @@ fn mouse() -> Vec<Param> {
         param("flow.skin", 0.058, "fraction of cardiac output", Sourced, "Brown 1997 Table 23, mouse"),
         param("flow.adipose", 0.07, "fraction of cardiac output", Assumed, "secondary: Brown 1997 as transcribed in a mouse PBPK model (Lee 2020; possibly Brown's rat value, not verified); Shah & Betts 2012 Table 1 plasma flows give 3.6 %").range(0.036, 0.07, Linear),
         param("flow.marrow", 0.025, "fraction of cardiac output", Derived, "bone 4.1 % (Shah & Betts 2012 Table 1 plasma flow 15.2 of 373 mL/h) × marrow share of skeletal flow 3.0/5.0 (ICRP 89) = 2.5 %; Brown's mouse bone value was not found").range(0.015, 0.04, Linear),
-        param("lung.shunt", 0.0, "1", Sourced, "DESIGN §2.3 (≈ 0 in mice); D06_Schrepfer2007: the 'vast majority' of MSC and 10–15 µm spheres lodge").range(0.0, 0.01, Linear),
+        param("lung.shunt", 0.0, "1", Provisional, "SOURCED: DESIGN §2.3 (≈ 0 in mice); D06_Schrepfer2007: the 'vast majority' of MSC and 10–15 µm spheres lodge").range(0.0, 0.01, Linear),
         param("exercise.lung_shunt", 0.0, "1", Assumed, "no exercise data in mice"),
         param("debris.to_liver", 0.7, "1", Assumed, "D04_Eggenhofer2012: Cr-51 mainly in liver at 24 h (flag); split assumed").range(0.5, 0.9, Linear),
         param("debris.to_spleen", 0.2, "1", Assumed, "see debris.to_liver").range(0.05, 0.4, Linear),
@@ -263,9 +263,11 @@ pub fn component(
 fn living_cell(adhesion_lung_source: &'static str) -> Vec<Param> {
     vec![
         param("cell.living", 1.0, "1 (1 living, 0 inert)", Sourced, "a cell (dies, leaves debris)"),
-        param("cell.squeeze_ratio", 1.0, "1", Assumed, "narrowest lumen a cell passes, relative to its suspension diameter; 1 (as a rigid sphere) because D05's ratios cannot be met with deformation (calibration, see lung.shunt of the rat); rat MSC are as deformable as leukocytes (Toma 2009 cortical tension)").range(0.6, 1.0, Linear),
+        param("cell.squeeze_ratio", 1.0, "1", Provisional,
+            "ASSUMED: narrowest lumen a cell passes, relative to its suspension diameter; 1 (as a rigid sphere) because D05's ratios cannot be met with deformation (calibration, see lung.shunt of the rat); rat MSC are as deformable as leukocytes (Toma 2009 cortical tension)").range(0.6, 1.0, Linear),
         param("cell.adhesion_lung", 0.25, "1", Provisional, adhesion_lung_source).range(0.0, 0.6, Linear),
-        param("cell.adhesion_systemic", 0.0, "1", Assumed, "assumed: D07_Toma2009 finds arrest at the precapillary level (size), not by rolling or adhesion").range(0.0, 0.3, Linear),
+        param("cell.adhesion_systemic", 0.0, "1", Provisional,
+            "ASSUMED: D07_Toma2009 finds arrest at the precapillary level (size), not by rolling or adhesion").range(0.0, 0.3, Linear),
     ]
 }
 
