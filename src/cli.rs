@@ -25,6 +25,15 @@ pub enum Command {
     Presets(PresetsArgs),
     /// Print a capillary bed's arrest function against cell diameter (CSV).
     Filter(FilterArgs),
+    /// Redraw the plots of a finished physiological run from its folder (no re-simulation).
+    Plot(PlotArgs),
+}
+
+/// Options of `biodist plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A run folder written by `biodist run` (holding counts.csv and plot_inputs.json).
+    pub dir: PathBuf,
 }
 
 /// Output format of `biodist presets`.

@@ -12,6 +12,7 @@ use crate::model::compile::Row;
 use crate::model::{Route, compile_arm};
 use crate::output::provenance::{self, RunInfo};
 use crate::output::{tables, write_folder};
+use crate::plot::data::{FilterCurve, PlotInputs, parse_counts};
 use crate::report;
 use crate::results::{ArmResult, Results};
 use crate::run::progress::CellProgress;
@@ -86,6 +87,19 @@ fn write_run(
     facts: RunFacts,
     manifest: impl FnOnce(&[&str]) -> Vec<u8>,
 ) -> Result<RunInfo, Error> {
+    write_run_with(dir, force, results, facts, manifest, |_| Ok(Vec::new()))
+}
+
+/// [`write_run`] plus the files `extra` makes from the run's `counts.csv`
+/// bytes (the plots), all written in one atomic step.
+fn write_run_with(
+    dir: &Path,
+    force: bool,
+    results: &Results,
+    facts: RunFacts,
+    manifest: impl FnOnce(&[&str]) -> Vec<u8>,
+    extra: impl FnOnce(&[u8]) -> Result<Vec<(String, Vec<u8>)>, Error>,
+) -> Result<RunInfo, Error> {
     let info = RunInfo {
         command_line: facts.command_line,
         threads: facts.threads,
@@ -95,12 +109,21 @@ fn write_run(
         events_per_second: results.events() as f64 / facts.wall_time_s.max(1e-9),
         host: provenance::host_name(),
     };
-    let files = [
-        (RUN_FILES[0], tables::counts_csv(results)),
+    let counts = tables::counts_csv(results);
+    let extra = extra(&counts)?;
+    let mut names: Vec<&str> = RUN_FILES.to_vec();
+    names.extend(extra.iter().map(|(name, _)| name.as_str()));
+    let mut files = vec![
+        (RUN_FILES[0], counts),
         (RUN_FILES[1], tables::exposure_csv(results)),
-        (RUN_FILES[2], manifest(&RUN_FILES)),
+        (RUN_FILES[2], manifest(&names)),
         (RUN_FILES[3], provenance::run_info_json(&info)),
     ];
+    files.extend(
+        extra
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.clone())),
+    );
     write_folder(dir, force, &files)?;
     Ok(info)
 }
@@ -297,9 +320,15 @@ fn run_body(
         batch_cells,
         wall_time_s,
     };
-    write_run(&dir, args.common.force, &results, facts, |names| {
-        provenance::body_manifest_json("run", scenario, names)
-    })?;
+    let inputs = plot_inputs(scenario)?;
+    write_run_with(
+        &dir,
+        args.common.force,
+        &results,
+        facts,
+        |names| provenance::body_manifest_json("run", scenario, names),
+        |counts| plot_files(counts, &inputs),
+    )?;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
@@ -523,5 +552,116 @@ pub fn filter(args: &FilterArgs) -> Result<(), Error> {
     let text =
         crate::model::tables::filter_csv(&filter, filters.squeeze_ratio, adhesion, &diameters);
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(())
+}
+
+/// The plot inputs of a physiological scenario: titles, the lung filter's
+/// passage against diameter (and with a vasodilator where an arm has one),
+/// and a sample of the product's diameters.
+fn plot_inputs(scenario: &BodyScenario) -> Result<PlotInputs, Error> {
+    use crate::model::Intervention;
+    use crate::model::passage::{CellInBed, passage};
+    let checked = &scenario.checked;
+    let model_error = |e: crate::model::ModelError| Error::Model {
+        path: scenario.path.clone(),
+        message: e.to_string(),
+    };
+    let mut variants = vec![("no intervention".to_string(), Vec::new())];
+    if checked
+        .arms
+        .iter()
+        .any(|a| a.interventions.contains(&Intervention::Vasodilator))
+    {
+        variants.push(("vasodilator".to_string(), vec![Intervention::Vasodilator]));
+    }
+    let mut lung_filter = Vec::new();
+    for (label, interventions) in variants {
+        let f =
+            crate::model::compile::filters(&checked.params, &interventions, checked.body.exercise)
+                .map_err(model_error)?;
+        let points = (1..=160)
+            .map(|i| {
+                let diameter_um = i as f64 * 0.25;
+                let cell = CellInBed {
+                    diameter_um,
+                    squeeze_ratio: f.squeeze_ratio,
+                    adhesion: f.adhesion_lung,
+                };
+                (diameter_um, passage(&f.lung, &cell).passage)
+            })
+            .collect();
+        lung_filter.push(FilterCurve { label, points });
+    }
+    let diameters_um = checked
+        .compiled
+        .first()
+        .map(|c| crate::model::compile::sample_diameters_um(&c.source, scenario.seed(), 5_000))
+        .unwrap_or_default();
+    Ok(PlotInputs {
+        scenario: scenario.name().to_string(),
+        body: scenario.resolved.body.preset.clone(),
+        product: scenario.resolved.product.cell.clone(),
+        lung_filter,
+        diameters_um,
+    })
+}
+
+/// The plot files of a run (`plot_inputs.json` and each plot as PNG and SVG),
+/// drawn from the run's `counts.csv` bytes.
+fn plot_files(counts: &[u8], inputs: &PlotInputs) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let text = String::from_utf8_lossy(counts);
+    let table = parse_counts(&text).map_err(|message| Error::Plot { message })?;
+    let drawn = crate::plot::draw_all(&table, inputs).map_err(|e| Error::Plot {
+        message: e.to_string(),
+    })?;
+    let mut files = vec![(
+        PLOT_INPUTS.to_string(),
+        serde_json::to_vec(inputs).unwrap_or_default(), // infallible: plain data
+    )];
+    for d in drawn {
+        files.push((format!("{}.png", d.name), d.png));
+        files.push((format!("{}.svg", d.name), d.svg.into_bytes()));
+    }
+    Ok(files)
+}
+
+/// File name of the plots' inputs in a run folder.
+const PLOT_INPUTS: &str = "plot_inputs.json";
+
+/// `biodist plot DIR`: redraws a finished run's plots from its files.
+pub fn plot(args: &crate::cli::PlotArgs) -> Result<(), Error> {
+    let read = |name: &str| {
+        let path = args.dir.join(name);
+        std::fs::read(&path).map_err(|e| Error::Usage {
+            key: path.display().to_string(),
+            expected: "a run folder of a physiological scenario (counts.csv and plot_inputs.json)"
+                .to_string(),
+            found: e.to_string(),
+        })
+    };
+    let counts = read("counts.csv")?;
+    let inputs: PlotInputs =
+        serde_json::from_slice(&read(PLOT_INPUTS)?).map_err(|e| Error::Usage {
+            key: args.dir.join(PLOT_INPUTS).display().to_string(),
+            expected: "plot inputs written by biodist run".to_string(),
+            found: e.to_string(),
+        })?;
+    let files = plot_files(&counts, &inputs)?;
+    for (name, bytes) in &files {
+        let path = args.dir.join(name);
+        let staging = args.dir.join(format!(".{name}.partial"));
+        std::fs::write(&staging, bytes)
+            .and_then(|()| std::fs::rename(&staging, &path))
+            .map_err(|e| Error::Usage {
+                key: path.display().to_string(),
+                expected: "a writable run folder".to_string(),
+                found: e.to_string(),
+            })?;
+    }
+    println!(
+        "redrew {} files in {}/",
+        files.len() - 1,
+        args.dir.display()
+    );
     Ok(())
 }

@@ -32,6 +32,12 @@ pub enum Error {
         /// What was wrong (key, expected, found).
         message: String,
     },
+    /// A plot could not be drawn.
+    #[error("plot: {message}")]
+    Plot {
+        /// What failed.
+        message: String,
+    },
     /// A command-line option is wrong.
     #[error("{key}: expected {expected}, found {found}")]
     Usage {

@@ -29,6 +29,7 @@ pub mod error;
 pub mod expect;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod report;
 pub mod results;
 pub mod run;

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Expect(args) => commands::expect(args),
         Command::Presets(args) => commands::presets(args),
         Command::Filter(args) => commands::filter(args),
+        Command::Plot(args) => commands::plot(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
