@@ -327,7 +327,14 @@ fn run_body(
         &results,
         facts,
         |names| provenance::body_manifest_json("run", scenario, names),
-        |counts| plot_files(counts, &inputs),
+        |counts| {
+            let mut files = vec![(
+                "summary.csv".to_string(),
+                crate::output::summary::summary_csv(&results),
+            )];
+            files.extend(plot_files(counts, &inputs)?);
+            Ok(files)
+        },
     )?;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use crate::model::locations::{ALIVE, in_whole_knee, organ_of};
 use crate::results::{ArmResult, Results};
+use crate::stats::clopper_pearson;
 
 /// Times the table reports (h), with their labels.
 pub const TABLE_TIMES_H: [(f64, &str); 4] = [
@@ -156,10 +157,19 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
                 let _ = write!(out, "{:>13}", cells_label(v));
             }
             let _ = writeln!(out);
+            let interval = |cells_of_dose: f64| {
+                let k = (cells_of_dose / one_cell).round() as u64;
+                let (low, high) = clopper_pearson(k, simulated_cells, 0.05);
+                format!(
+                    "{k} ({}–{})",
+                    cells_label(low * arm.dose_cells),
+                    cells_label(high * arm.dose_cells)
+                )
+            };
             behind_knee.push(format!(
                 "{label}: {}, {}",
-                (s.whole_knee / one_cell).round(),
-                (s.cartilage / one_cell).round()
+                interval(s.whole_knee),
+                interval(s.cartilage)
             ));
             if let Some((knee_low, knee_high, cart_low, cart_high)) =
                 range.and_then(|r| r.at.get(i).copied().flatten())
@@ -190,7 +200,7 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
         }
         let _ = writeln!(
             out,
-            "  Monte Carlo: {simulated_cells} cells simulated, one stands for {} cells of the dose (fewer show as 0); simulated cells behind whole knee, cartilage at {} (relative error about 1/√n).",
+            "  Monte Carlo: {simulated_cells} cells simulated, one stands for {} cells of the dose (fewer show as 0); simulated cells behind whole knee, cartilage, with the exact 95 % interval in cells of the dose: {}.",
             cells_label(one_cell),
             behind_knee.join("; ")
         );

@@ -207,6 +207,46 @@ pub fn count_agrees(k: u64, n: u64, p: f64) -> bool {
     binomial_two_sided_p_value(k, n, p) >= EXACT_RULE_ALPHA
 }
 
+/// The x at which the regularized incomplete beta I_x(a, b) equals `target`
+/// (bisection to double precision; I_x is increasing in x).
+pub fn beta_quantile(target: f64, a: f64, b: f64) -> f64 {
+    let (mut low, mut high) = (0.0f64, 1.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (low + high);
+        if regularized_beta(mid, a, b) < target {
+            low = mid;
+        } else {
+            high = mid;
+        }
+        if high - low <= f64::EPSILON * high.max(1e-300) {
+            break;
+        }
+    }
+    0.5 * (low + high)
+}
+
+/// The exact (Clopper–Pearson) two-sided interval of level 1 − `alpha` for a
+/// binomial proportion after `k` successes in `n` trials: the p whose upper
+/// and lower tails give `alpha`/2. For k = 0 the lower end is 0, for k = n
+/// the upper end is 1.
+pub fn clopper_pearson(k: u64, n: u64, alpha: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (k_f, n_f) = (k as f64, n as f64);
+    let low = if k == 0 {
+        0.0
+    } else {
+        beta_quantile(alpha / 2.0, k_f, n_f - k_f + 1.0)
+    };
+    let high = if k == n {
+        1.0
+    } else {
+        beta_quantile(1.0 - alpha / 2.0, k_f + 1.0, n_f - k_f)
+    };
+    (low, high)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,5 +311,37 @@ mod tests {
         let x: f64 = 4.5;
         let erlang3 = 1.0 - (-x).exp() * (1.0 + x + x * x / 2.0);
         assert_relative_eq!(regularized_gamma_p(3.0, x), erlang3, epsilon = 1e-14);
+    }
+
+    #[test]
+    fn clopper_pearson_solves_its_defining_tail_equations() {
+        // Checked against a direct sum of binomial probabilities (independent
+        // of the incomplete beta): P(X ≥ k | low) = α/2 and P(X ≤ k | high) = α/2.
+        let pmf = |i: u64, n: u64, p: f64| {
+            let ln_choose = ln_gamma(n as f64 + 1.0)
+                - ln_gamma(i as f64 + 1.0)
+                - ln_gamma((n - i) as f64 + 1.0);
+            (ln_choose + i as f64 * p.ln() + (n - i) as f64 * (1.0 - p).ln()).exp()
+        };
+        for (k, n) in [(3u64, 10u64), (1, 20), (5, 1000), (17, 40)] {
+            let (low, high) = clopper_pearson(k, n, 0.05);
+            let upper_tail: f64 = (k..=n).map(|i| pmf(i, n, low)).sum();
+            let lower_tail: f64 = (0..=k).map(|i| pmf(i, n, high)).sum();
+            assert!(
+                (upper_tail - 0.025).abs() < 1e-9,
+                "{k}/{n}: P(X ≥ k | {low}) = {upper_tail}"
+            );
+            assert!(
+                (lower_tail - 0.025).abs() < 1e-9,
+                "{k}/{n}: P(X ≤ k | {high}) = {lower_tail}"
+            );
+        }
+        // The ends in closed form: 0 of n gives (0, 1 − 0.025^(1/n)); n of n gives (0.025^(1/n), 1).
+        let (l, h) = clopper_pearson(0, 10, 0.05);
+        assert!(l.abs() < 1e-15 && (h - (1.0 - 0.025f64.powf(0.1))).abs() < 1e-12);
+        let (l, h) = clopper_pearson(10, 10, 0.05);
+        assert!((l - 0.025f64.powf(0.1)).abs() < 1e-12 && (h - 1.0).abs() < 1e-15);
+        let (_, h) = clopper_pearson(0, 1_000_000, 0.05);
+        assert!((h - (1.0 - 0.025f64.powf(1e-6))).abs() < 1e-12);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod folder;
 pub mod provenance;
+pub mod summary;
 pub mod tables;
 
 pub use folder::{OutputError, check_writable, write_folder};
