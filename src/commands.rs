@@ -52,11 +52,13 @@ pub fn simulate(
         record_times_h: scenario.record_times_h().to_vec(),
         locations: scenario.checked.state_names.clone(),
         states: vec![tables::ALIVE; scenario.checked.state_names.len()],
+        rare_rows: Vec::new(),
         arms: vec![ArmResult {
             arm: scenario.name().to_string(),
             route: GRAPH_ROUTE.to_string(),
             dose_cells: scenario.cells() as f64,
             tally,
+            rare: None,
         }],
     };
     Ok((results, threads))
@@ -129,11 +131,17 @@ fn write_run_with(
 }
 
 /// Results of one body's arms, with the body's output rows.
-fn body_results(record_times_h: &[f64], rows: &[Row], arms: Vec<ArmResult>) -> Results {
+fn body_results(
+    record_times_h: &[f64],
+    rows: &[Row],
+    rare_rows: &[usize],
+    arms: Vec<ArmResult>,
+) -> Results {
     Results {
         record_times_h: record_times_h.to_vec(),
         locations: rows.iter().map(|r| r.location.clone()).collect(),
         states: rows.iter().map(|r| r.state).collect(),
+        rare_rows: rare_rows.to_vec(),
         arms,
     }
 }
@@ -173,14 +181,20 @@ pub fn simulate_body(
         .arms
         .iter()
         .zip(tallies)
-        .map(|(arm, tally)| ArmResult {
+        .map(|(arm, (tally, rare))| ArmResult {
             arm: arm.name.clone(),
             route: arm.route.label(),
             dose_cells: arm.dose_cells,
             tally,
+            rare: Some(rare),
         })
         .collect();
-    let results = body_results(scenario.record_times_h(), &rows, arms);
+    let rare_rows = checked
+        .compiled
+        .first()
+        .map(|c| c.body.rare_watched.clone())
+        .unwrap_or_default();
+    let results = body_results(scenario.record_times_h(), &rows, &rare_rows, arms);
     Ok((results, threads))
 }
 
@@ -265,9 +279,15 @@ fn knee_ranges(
                 arm: arm.name.clone(),
                 route: arm.route.label(),
                 dose_cells: arm.dose_cells,
-                tally,
+                tally: tally.0,
+                rare: Some(tally.1),
             }];
-            let results = body_results(scenario.record_times_h(), &compiled.rows, one_arm);
+            let results = body_results(
+                scenario.record_times_h(),
+                &compiled.rows,
+                &compiled.body.rare_watched,
+                one_arm,
+            );
             let at: Vec<Option<report::ArmSnapshot>> = report::TABLE_TIMES_H
                 .iter()
                 .map(|(t, _)| {
@@ -328,10 +348,16 @@ fn run_body(
         facts,
         |names| provenance::body_manifest_json("run", scenario, names),
         |counts| {
-            let mut files = vec![(
-                "summary.csv".to_string(),
-                crate::output::summary::summary_csv(&results),
-            )];
+            let mut files = vec![
+                (
+                    "summary.csv".to_string(),
+                    crate::output::summary::summary_csv(&results),
+                ),
+                (
+                    "rare.csv".to_string(),
+                    crate::output::summary::rare_csv(&results),
+                ),
+            ];
             files.extend(plot_files(counts, &inputs)?);
             Ok(files)
         },

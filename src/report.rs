@@ -198,6 +198,45 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
                 r.parameters.join(", ")
             );
         }
+        if let Some(rare) = &arm.rare
+            && matches!(arm.route.as_str(), "iv" | "intra_arterial")
+        {
+            let mut parts = Vec::new();
+            for (i, (time_h, label)) in TABLE_TIMES_H.iter().enumerate() {
+                let _ = i;
+                let Some(record) = record_at(results, *time_h) else {
+                    continue;
+                };
+                for (w, &row) in results.rare_rows.iter().enumerate() {
+                    if results.locations[row].ends_with("/cartilage") {
+                        let e = rare.occupancy(record, w);
+                        parts.push(format!(
+                            "{label} {} ± {}",
+                            cells_label(e.mean * arm.dose_cells),
+                            cells_label(e.se * arm.dose_cells)
+                        ));
+                    }
+                }
+            }
+            let last = results.record_times_h.len().saturating_sub(1);
+            let entered: Vec<String> = results
+                .rare_rows
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| results.locations[**row].ends_with("/cartilage"))
+                .map(|(w, _)| {
+                    let p = rare.ever(last, w).mean.clamp(0.0, 1.0);
+                    format!("{:.3}", -(arm.dose_cells * (-p).ln_1p()).exp_m1())
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  expected-value estimate (rare.csv) of live cells of the dose in cartilage: {}; probability that at least one cell of the dose ever enters cartilage (by {} h): {}.",
+                parts.join(", "),
+                results.record_times_h[last],
+                entered.join(", ")
+            );
+        }
         let _ = writeln!(
             out,
             "  Monte Carlo: {simulated_cells} cells simulated, one stands for {} cells of the dose (fewer show as 0); simulated cells behind whole knee, cartilage, with the exact 95 % interval in cells of the dose: {}.",

@@ -1,6 +1,7 @@
 //! One `Results` value that every writer (and, later, every plot) reads.
 
 use crate::engine::Tally;
+use crate::engine::rare::RareTally;
 
 /// The outcome of one arm: which route, and its integer tallies.
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub struct ArmResult {
     pub dose_cells: f64,
     /// What the arm's cells did.
     pub tally: Tally,
+    /// The rare-destination estimator's sums (physiological arms).
+    pub rare: Option<RareTally>,
 }
 
 /// Everything a run produced, in output order.
@@ -25,6 +28,8 @@ pub struct Results {
     pub locations: Vec<String>,
     /// State of each output row (`alive` or `dead`), parallel to `locations`.
     pub states: Vec<&'static str>,
+    /// The rows the rare-destination estimator reports (indices into `locations`).
+    pub rare_rows: Vec<usize>,
     /// Arms, in output order.
     pub arms: Vec<ArmResult>,
 }

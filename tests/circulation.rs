@@ -61,7 +61,7 @@ fn outcome(moves: &[(f64, usize)], exit: BloodExit) -> Outcome {
         venous_h[r] = venous;
     }
     let arrest = match exit {
-        BloodExit::Arrested { time_h, state } => Some((state, time_h)),
+        BloodExit::Arrested { time_h, state, .. } => Some((state, time_h)),
         BloodExit::StillCirculating => None,
     };
     Outcome {

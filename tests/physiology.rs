@@ -558,3 +558,72 @@ fn normal_cdf_is_accurate_where_the_filter_uses_it() {
     // Φ(1.96) = 0.9750021048517795 (reference value).
     assert!((normal_cdf(1.96) - 0.975_002_104_851_779_5).abs() < 1e-12);
 }
+
+#[test]
+fn rare_destination_estimator_agrees_with_brute_force_where_arrivals_are_common() {
+    // Knee flows and paths turned up so that brute-force counts are large:
+    // the expected-value estimate of every knee row at every record time must
+    // agree with the counted fraction, |difference| ≤ 5 √(SE₁² + SE₂²). Both
+    // come from the same cells; their positive correlation only makes the
+    // bound conservative.
+    let scenario = body_scenario(
+        r#"
+name = "rare_check"
+[run]
+cells = 60000
+seed = 5
+record_times_h = [0.5, 6.0, 48.0, 240.0]
+[body]
+preset = "mouse"
+osteoarthritis = true
+[product]
+cell = "msc_bone_marrow"
+[[arms]]
+name = "iv"
+route = "iv"
+dose_cells = 1e6
+[parameters]
+"lung.shunt" = 0.5
+"flow.knee_synovium" = 0.05
+"flow.knee_bone" = 0.05
+"knee.oa.bone_to_cartilage_rate_per_h" = 0.05
+"knee.transmigration_rate_per_h" = 0.02
+"#,
+    );
+    let (results, _) = simulate_body(&scenario, Some(2), 1000, &|_| {}).unwrap();
+    let arm = &results.arms[0];
+    let rare = arm.rare.as_ref().unwrap();
+    let n = arm.tally.cells() as f64;
+    let mut compared = 0;
+    for (w, &row) in results.rare_rows.iter().enumerate() {
+        for r in 0..results.record_times_h.len() {
+            let k = arm.tally.cells_at(r, row) as f64;
+            let f = k / n;
+            let se_count = (f * (1.0 - f) / n).sqrt();
+            let e = rare.occupancy(r, w);
+            let tolerance = 5.0 * (se_count * se_count + e.se * e.se).sqrt();
+            assert!(
+                (e.mean - f).abs() <= tolerance,
+                "{} at {} h: estimate {} ± {}, counted {} ± {}",
+                results.locations[row],
+                results.record_times_h[r],
+                e.mean,
+                e.se,
+                f,
+                se_count
+            );
+            if k >= 30.0 {
+                compared += 1;
+                // The estimator is never worse than counting here.
+                assert!(
+                    e.se <= 1.5 * se_count,
+                    "{}: SE {} vs {}",
+                    results.locations[row],
+                    e.se,
+                    se_count
+                );
+            }
+        }
+    }
+    assert!(compared >= 8, "rows with counts to compare: {compared}");
+}

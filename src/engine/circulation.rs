@@ -123,6 +123,8 @@ pub enum BloodExit {
         time_h: f64,
         /// The state it arrested in.
         state: usize,
+        /// The blood phase whose end it arrested at.
+        phase: Phase,
     },
     /// It was still in the blood at the last record time.
     StillCirculating,
@@ -383,6 +385,7 @@ fn circulate_timed<R: Rng + ?Sized>(
             return BloodExit::Arrested {
                 time_h: arrest_h,
                 state,
+                phase: arrest_phase,
             };
         }
         completed = completed.saturating_add(phase_ends);
@@ -436,6 +439,7 @@ pub fn circulate_pass_by_pass<R: Rng + ?Sized>(
             return BloodExit::Arrested {
                 time_h: now_h,
                 state: arrested,
+                phase,
             };
         }
         phase = phase.other();
@@ -477,7 +481,7 @@ mod tests {
             |t, s| path.push((t, s)),
         );
         match exit {
-            BloodExit::Arrested { state, time_h } => {
+            BloodExit::Arrested { state, time_h, .. } => {
                 assert_eq!(state, 2);
                 assert_eq!(
                     path,

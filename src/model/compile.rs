@@ -1026,12 +1026,33 @@ pub fn compile_arm(
         start,
     };
     let slot_count = rows.len();
+    // The rare-destination estimator: arrests from the blood in a knee's
+    // synovium or bone are scored, and every live knee row is reported.
+    let rare_triggers: Vec<usize> = knees
+        .iter()
+        .flat_map(|k| [k.synovium_arrested, k.bone_alive])
+        .collect();
+    let rare_watched: Vec<usize> = knees
+        .iter()
+        .flat_map(|k| {
+            [
+                k.synovium_arrested,
+                k.bone_alive,
+                k.periarticular_alive,
+                k.fluid_alive,
+                k.cartilage_alive,
+            ]
+        })
+        .map(|state| slots[state])
+        .collect();
     Ok(CompiledArm {
         body: BodyGraph {
             graph,
             circulation,
             slots,
             slot_count,
+            rare_triggers,
+            rare_watched,
         },
         source,
         rows,

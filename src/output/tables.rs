@@ -141,11 +141,13 @@ mod tests {
             record_times_h: vec![0.5, 2.0],
             locations: vec!["a".into(), "b".into()],
             states: vec![ALIVE, ALIVE],
+            rare_rows: Vec::new(),
             arms: vec![ArmResult {
                 arm: "tiny".into(),
                 route: "graph".into(),
                 dose_cells: 2.0,
                 tally,
+                rare: None,
             }],
         }
     }

@@ -12,7 +12,8 @@ pub mod progress;
 use rayon::prelude::*;
 
 use crate::engine::circulation::{ArrestOdds, BloodClock};
-use crate::engine::journey::{BodyGraph, CellSource, follow_cell_in_body};
+use crate::engine::journey::{BodyGraph, CellSource, RareScratch, follow_cell_scored};
+use crate::engine::rare::RareTally;
 use crate::engine::{
     Graph, RecordClock, StreamPurpose, Tally, VisitedStates, simulate_cell, stream::StreamFamily,
 };
@@ -95,15 +96,19 @@ pub fn simulate_body_cells(
     cells: u64,
     batch_cells: u64,
     on_batch_done: &(dyn Fn(u64) + Sync),
-) -> Tally {
+) -> (Tally, RareTally) {
     let batch_cells = batch_cells.max(1);
     let batches = cells.div_ceil(batch_cells);
     let state_count = body.slot_count;
+    let records = clock.len();
+    let watched = body.rare_watched.len();
     let empty = || {
         (
             Tally::new(state_count, clock),
+            RareTally::new(records, watched),
             VisitedStates::new(state_count),
             ArrestOdds::default(),
+            RareScratch::new(records, watched),
         )
     };
     let blood_clock = BloodClock::new(&body.circulation, clock.hours());
@@ -111,30 +116,44 @@ pub fn simulate_body_cells(
     let fate_streams = StreamFamily::new(seed, StreamPurpose::Fate);
     (0..batches)
         .into_par_iter()
-        .fold(empty, |(mut tally, mut visited, mut odds), batch| {
-            let first = batch * batch_cells;
-            let last = (first + batch_cells).min(cells);
-            for cell in first..last {
-                let mut attributes = attribute_streams.stream(cell);
-                let mut fate = fate_streams.stream(cell);
-                odds.clear();
-                let start = source.prepare_cell(&mut attributes, &mut fate, &mut odds);
-                follow_cell_in_body(
-                    body,
-                    clock,
-                    &blood_clock,
-                    start,
-                    &odds,
-                    &mut fate,
-                    &mut tally,
-                    &mut visited,
-                );
-            }
-            on_batch_done(last - first);
-            (tally, visited, odds)
-        })
-        .map(|(tally, _, _)| tally)
-        .reduce(|| Tally::new(state_count, clock), |a, b| a.merge(&b))
+        .fold(
+            empty,
+            |(mut tally, mut rare, mut visited, mut odds, mut scratch), batch| {
+                let first = batch * batch_cells;
+                let last = (first + batch_cells).min(cells);
+                for cell in first..last {
+                    let mut attributes = attribute_streams.stream(cell);
+                    let mut fate = fate_streams.stream(cell);
+                    odds.clear();
+                    let start = source.prepare_cell(&mut attributes, &mut fate, &mut odds);
+                    follow_cell_scored(
+                        body,
+                        clock,
+                        &blood_clock,
+                        start,
+                        &odds,
+                        &mut fate,
+                        &mut tally,
+                        &mut visited,
+                        Some(&mut scratch),
+                        |_, _, _| {},
+                    );
+                    rare.add_cell(&scratch);
+                }
+                on_batch_done(last - first);
+                (tally, rare, visited, odds, scratch)
+            },
+        )
+        .map(|(tally, rare, _, _, _)| (tally, rare))
+        .reduce(
+            || {
+                (
+                    Tally::new(state_count, clock),
+                    RareTally::new(records, watched),
+                )
+            },
+            |a, b| (a.0.merge(&b.0), a.1.merge(&b.1)),
+        )
 }
 
 /// Runs `work` on a pool of `threads` threads (or rayon's global pool for `None`)
