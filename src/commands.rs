@@ -358,7 +358,8 @@ fn run_body(
                     crate::output::summary::rare_csv(&results),
                 ),
             ];
-            files.extend(plot_files(counts, &inputs)?);
+            let rare = crate::output::summary::rare_csv(&results);
+            files.extend(plot_files(counts, &rare, &inputs)?);
             Ok(files)
         },
     )?;
@@ -380,7 +381,7 @@ fn run_body(
     );
     let _ = writeln!(
         out,
-        "wrote {}/ (counts.csv, exposure.csv, manifest.json, run_info.json)",
+        "wrote {}/ (tables: counts, exposure, summary, rare; plots: organs_over_time, knee, fate, lung_filter; manifest and run_info; see output/README.md)",
         dir.display()
     );
     Ok(())
@@ -641,9 +642,15 @@ fn plot_inputs(scenario: &BodyScenario) -> Result<PlotInputs, Error> {
 
 /// The plot files of a run (`plot_inputs.json` and each plot as PNG and SVG),
 /// drawn from the run's `counts.csv` bytes.
-fn plot_files(counts: &[u8], inputs: &PlotInputs) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn plot_files(
+    counts: &[u8],
+    rare: &[u8],
+    inputs: &PlotInputs,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let text = String::from_utf8_lossy(counts);
-    let table = parse_counts(&text).map_err(|message| Error::Plot { message })?;
+    let mut table = parse_counts(&text).map_err(|message| Error::Plot { message })?;
+    crate::plot::data::add_rare(&mut table, &String::from_utf8_lossy(rare))
+        .map_err(|message| Error::Plot { message })?;
     let drawn = crate::plot::draw_all(&table, inputs).map_err(|e| Error::Plot {
         message: e.to_string(),
     })?;
@@ -673,13 +680,14 @@ pub fn plot(args: &crate::cli::PlotArgs) -> Result<(), Error> {
         })
     };
     let counts = read("counts.csv")?;
+    let rare = read("rare.csv")?;
     let inputs: PlotInputs =
         serde_json::from_slice(&read(PLOT_INPUTS)?).map_err(|e| Error::Usage {
             key: args.dir.join(PLOT_INPUTS).display().to_string(),
             expected: "plot inputs written by biodist run".to_string(),
             found: e.to_string(),
         })?;
-    let files = plot_files(&counts, &inputs)?;
+    let files = plot_files(&counts, &rare, &inputs)?;
     for (name, bytes) in &files {
         let path = args.dir.join(name);
         let staging = args.dir.join(format!(".{name}.partial"));

@@ -20,6 +20,9 @@ pub struct ArmCounts {
     pub simulated: u64,
     /// Per record time: (location, state) → simulated cells.
     pub cells: Vec<BTreeMap<(String, String), u64>>,
+    /// Per record time: live location → (expected cells of the dose, SE) from
+    /// the rare-destination estimator (`rare.csv`), where it ran.
+    pub expected: Vec<BTreeMap<String, (f64, f64)>>,
 }
 
 impl ArmCounts {
@@ -101,6 +104,45 @@ pub fn parse_counts(text: &str) -> Result<CountsTable, String> {
         a.simulated = a.cells.first().map_or(0, |m| m.values().sum());
     }
     Ok(table)
+}
+
+/// Adds the rare-destination estimates of `rare.csv` to `table`.
+pub fn add_rare(table: &mut CountsTable, text: &str) -> Result<(), String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| format!("rare.csv line {line}: {e}"))?;
+        let field = |k: usize| {
+            record
+                .get(k)
+                .ok_or(format!("rare.csv line {line}: missing column {k}"))
+        };
+        let number = |k: usize| -> Result<f64, String> {
+            field(k)?
+                .parse::<f64>()
+                .map_err(|e| format!("rare.csv line {line}: column {k}: {e}"))
+        };
+        let (arm, location, time_h) = (field(0)?, field(2)?, number(3)?);
+        let Some(r) = table
+            .record_times_h
+            .iter()
+            .position(|t| t.to_bits() == time_h.to_bits())
+        else {
+            return Err(format!(
+                "rare.csv line {line}: time {time_h} is not a record time of counts.csv"
+            ));
+        };
+        let Some(a) = table.arms.iter_mut().find(|a| a.arm == arm) else {
+            return Err(format!(
+                "rare.csv line {line}: arm {arm} is not in counts.csv"
+            ));
+        };
+        while a.expected.len() <= r {
+            a.expected.push(BTreeMap::new());
+        }
+        a.expected[r].insert(location.to_string(), (number(4)?, number(5)?));
+    }
+    Ok(())
 }
 
 /// One curve of the lung-filter plot: passage against diameter.

@@ -246,7 +246,7 @@ where
         .margin(15)
         .x_label_area_size(50)
         .y_label_area_size(80)
-        .build_cartesian_2d((t_min..t_max).log_scale(), (0.1..y_max).log_scale())
+        .build_cartesian_2d((t_min..t_max).log_scale(), (0.01..y_max).log_scale())
         .map_err(e)?;
     chart
         .configure_mesh()
@@ -272,19 +272,64 @@ where
         ] {
             let mut counted = Vec::new();
             let mut bounded = Vec::new();
+            let mut estimated = Vec::new();
             for (r, &t) in table.record_times_h.iter().enumerate() {
                 if t <= 0.0 {
                     continue;
                 }
                 let k = arm.sum(r, |l, s| s == ALIVE && pick(l));
+                let estimate = arm.expected.get(r).and_then(|rows| {
+                    let picked: Vec<(f64, f64)> = rows
+                        .iter()
+                        .filter(|(l, _)| pick(l))
+                        .map(|(_, &v)| v)
+                        .collect();
+                    (!picked.is_empty()).then(|| {
+                        let mean: f64 = picked.iter().map(|v| v.0).sum();
+                        let se = picked.iter().map(|v| v.1 * v.1).sum::<f64>().sqrt();
+                        (mean, se)
+                    })
+                });
                 if k > 0 {
                     counted.push((t, arm.of_dose(k)));
+                } else if let Some((mean, se)) = estimate {
+                    // No simulated cell there: the expected-value estimate
+                    // (rare.csv) and its upper 95 % bound, mean + 1.96 SE
+                    // (an estimate of 0 has nothing to draw on a log axis).
+                    if mean > 0.0 {
+                        estimated.push((t, mean));
+                        bounded.push((t, mean + 1.96 * se));
+                    }
                 } else {
-                    // No simulated cell: the exact 95 % upper bound on the
-                    // fraction is 1 − 0.05^(1/N) ≈ 3/N (rule of three).
+                    // Nothing to estimate from: the exact 95 % upper bound on
+                    // the fraction after 0 of N is 1 − 0.05^(1/N) ≈ 3/N.
                     let n = arm.simulated.max(1) as f64;
                     bounded.push((t, (1.0 - 0.05f64.powf(1.0 / n)) * arm.dose_cells));
                 }
+            }
+            if !estimated.is_empty() {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        estimated.clone(),
+                        10,
+                        5,
+                        colour.stroke_width(width + 1),
+                    ))
+                    .map_err(e)?
+                    .label(format!(
+                        "{} — {part}: expected-value estimate (no simulated cell there)",
+                        arm.arm
+                    ))
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 10, y)], colour.stroke_width(width + 1))
+                    });
+                chart
+                    .draw_series(
+                        estimated
+                            .iter()
+                            .map(|&p| Cross::new(p, 5, colour.stroke_width(2))),
+                    )
+                    .map_err(e)?;
             }
             if !counted.is_empty() {
                 chart
@@ -308,7 +353,7 @@ where
                     ))
                     .map_err(e)?
                     .label(format!(
-                        "{} — {part}: no simulated cell, 95 % upper bound",
+                        "{} — {part}: upper 95 % bound where no simulated cell is there",
                         arm.arm
                     ))
                     .legend(move |(x, y)| {
