@@ -273,12 +273,8 @@ where
             let mut counted = Vec::new();
             let mut bounded = Vec::new();
             let mut estimated = Vec::new();
-            for (r, &t) in table.record_times_h.iter().enumerate() {
-                if t <= 0.0 {
-                    continue;
-                }
-                let k = arm.sum(r, |l, s| s == ALIVE && pick(l));
-                let estimate = arm.expected.get(r).and_then(|rows| {
+            let estimate_at = |r: usize| {
+                arm.expected.get(r).and_then(|rows| {
                     let picked: Vec<(f64, f64)> = rows
                         .iter()
                         .filter(|(l, _)| pick(l))
@@ -289,14 +285,23 @@ where
                         let se = picked.iter().map(|v| v.1 * v.1).sum::<f64>().sqrt();
                         (mean, se)
                     })
-                });
+                })
+            };
+            // The estimator informs only if some cell contributed to it.
+            let informative =
+                (0..table.record_times_h.len()).any(|r| estimate_at(r).is_some_and(|e| e.0 > 0.0));
+            for (r, &t) in table.record_times_h.iter().enumerate() {
+                if t <= 0.0 {
+                    continue;
+                }
+                let k = arm.sum(r, |l, s| s == ALIVE && pick(l));
                 if k > 0 {
                     counted.push((t, arm.of_dose(k)));
-                } else if let Some((mean, se)) = estimate {
+                } else if informative {
                     // No simulated cell there: the expected-value estimate
                     // (rare.csv) and its upper 95 % bound, mean + 1.96 SE
                     // (an estimate of 0 has nothing to draw on a log axis).
-                    if mean > 0.0 {
+                    if let Some((mean, se)) = estimate_at(r).filter(|e| e.0 > 0.0) {
                         estimated.push((t, mean));
                         bounded.push((t, mean + 1.96 * se));
                     }
