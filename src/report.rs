@@ -202,8 +202,7 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
             && matches!(arm.route.as_str(), "iv" | "intra_arterial")
         {
             let mut parts = Vec::new();
-            for (i, (time_h, label)) in TABLE_TIMES_H.iter().enumerate() {
-                let _ = i;
+            for (time_h, label) in TABLE_TIMES_H.iter() {
                 let Some(record) = record_at(results, *time_h) else {
                     continue;
                 };

@@ -309,26 +309,27 @@ impl RareScratch {
                 .iter()
                 .position(|&w| w == body.slots[state])
         };
+        // When the ghost first entered each watched row.
+        let mut first_entry = vec![f64::INFINITY; self.watched];
+        for &(t, state) in &self.moves {
+            if let Some(w) = watched_index(state) {
+                first_entry[w] = first_entry[w].min(t);
+            }
+        }
+        // Where it is at each record time (a move at the record time counts
+        // where it went, as in the tallies).
+        let mut next = 0;
+        let mut at = None;
         for (r, &record_h) in clock.hours().iter().enumerate() {
-            // Where the ghost is at the record time (a move at the record
-            // time counts where it went, as in the tallies), and which
-            // watched rows it has entered by then.
-            let mut at = None;
-            let mut entered = vec![false; self.watched];
-            for &(t, state) in self.moves.iter() {
-                if t > record_h {
-                    break;
-                }
-                at = Some(state);
-                if let Some(w) = watched_index(state) {
-                    entered[w] = true;
-                }
+            while next < self.moves.len() && self.moves[next].0 <= record_h {
+                at = Some(self.moves[next].1);
+                next += 1;
             }
             if let Some(w) = at.and_then(watched_index) {
                 self.occupancy[r * self.watched + w] += weight;
             }
-            for (w, e) in entered.iter().enumerate() {
-                if *e {
+            for (w, &entered_h) in first_entry.iter().enumerate() {
+                if entered_h <= record_h {
                     self.ever[r * self.watched + w] += weight;
                 }
             }
