@@ -95,8 +95,8 @@ pub fn summary_csv(results: &Results) -> Vec<u8> {
     w.into_inner().unwrap_or_default() // infallible: writing to a Vec<u8>
 }
 
-/// `rare.csv`: the expected-value (next-event) estimator for the knee rows,
-/// per arm, location and record time: expected live cells of the dose there
+/// `rare.csv`: the expected-value (next-event) estimator for the knee rows of
+/// blood-borne arms (`iv`, `intra_arterial`), per arm, location and record time: expected live cells of the dose there
 /// and their standard error, expected cells of the dose that have entered by
 /// then and theirs, and the probability that at least one cell of the dose
 /// has entered (1 − (1 − p)^dose, p the expected entries per cell).
@@ -114,7 +114,15 @@ pub fn rare_csv(results: &Results) -> Vec<u8> {
         "prob_at_least_one_entered",
     ]);
     for arm in &results.arms {
-        let Some(rare) = &arm.rare else {
+        // Only for arms whose cells reach the knee through the blood: there
+        // every way into a knee row starts with an arrest from arterial
+        // blood, which the estimator scores. (After an intra-articular
+        // injection the knee rows are reached directly and counting works.)
+        let Some(rare) = arm
+            .rare
+            .as_ref()
+            .filter(|_| matches!(arm.route.as_str(), "iv" | "intra_arterial"))
+        else {
             continue;
         };
         for (watched, &row) in results.rare_rows.iter().enumerate() {
