@@ -559,18 +559,15 @@ fn normal_cdf_is_accurate_where_the_filter_uses_it() {
     assert!((normal_cdf(1.96) - 0.975_002_104_851_779_5).abs() < 1e-12);
 }
 
-#[test]
-fn rare_destination_estimator_agrees_with_brute_force_where_arrivals_are_common() {
-    // Knee flows and paths turned up so that brute-force counts are large:
-    // the expected-value estimate of every knee row at every record time must
-    // agree with the counted fraction, |difference| ≤ 5 √(SE₁² + SE₂²). Both
-    // come from the same cells; their positive correlation only makes the
-    // bound conservative.
-    let scenario = body_scenario(
+/// Runs the rare-estimator check on a mouse IV scenario with knee flows and
+/// paths turned up (so that brute-force counts are large) plus `extra`
+/// parameter lines.
+fn rare_estimator_against_counting(extra: &str) {
+    let scenario = body_scenario(&format!(
         r#"
 name = "rare_check"
 [run]
-cells = 60000
+cells = 80000
 seed = 5
 record_times_h = [0.5, 6.0, 48.0, 240.0]
 [body]
@@ -588,8 +585,9 @@ dose_cells = 1e6
 "flow.knee_bone" = 0.05
 "knee.oa.bone_to_cartilage_rate_per_h" = 0.05
 "knee.transmigration_rate_per_h" = 0.02
-"#,
-    );
+{extra}
+"#
+    ));
     let (results, _) = simulate_body(&scenario, Some(2), 1000, &|_| {}).unwrap();
     let arm = &results.arms[0];
     let rare = arm.rare.as_ref().unwrap();
@@ -597,33 +595,57 @@ dose_cells = 1e6
     let mut compared = 0;
     for (w, &row) in results.rare_rows.iter().enumerate() {
         for r in 0..results.record_times_h.len() {
-            let k = arm.tally.cells_at(r, row) as f64;
-            let f = k / n;
-            let se_count = (f * (1.0 - f) / n).sqrt();
-            let e = rare.occupancy(r, w);
-            let tolerance = 5.0 * (se_count * se_count + e.se * e.se).sqrt();
-            assert!(
-                (e.mean - f).abs() <= tolerance,
-                "{} at {} h: estimate {} ± {}, counted {} ± {}",
-                results.locations[row],
-                results.record_times_h[r],
-                e.mean,
-                e.se,
-                f,
-                se_count
-            );
-            if k >= 30.0 {
-                compared += 1;
-                // The estimator is never worse than counting here.
+            for (what, k, e) in [
+                (
+                    "occupancy",
+                    arm.tally.cells_at(r, row),
+                    rare.occupancy(r, w),
+                ),
+                (
+                    "first entries",
+                    arm.tally.ever_entered(r, row),
+                    rare.ever(r, w),
+                ),
+            ] {
+                let f = k as f64 / n;
+                let se_count = (f * (1.0 - f) / n).sqrt();
+                let tolerance = 5.0 * (se_count * se_count + e.se * e.se).sqrt();
                 assert!(
-                    e.se <= 1.5 * se_count,
-                    "{}: SE {} vs {}",
+                    (e.mean - f).abs() <= tolerance,
+                    "{extra}: {} {what} at {} h: estimate {} ± {}, counted {} ± {}",
                     results.locations[row],
+                    results.record_times_h[r],
+                    e.mean,
                     e.se,
+                    f,
                     se_count
                 );
+                if k >= 30 {
+                    compared += 1;
+                    // The estimator is never much worse than counting here.
+                    assert!(
+                        e.se <= 1.5 * se_count,
+                        "{}: SE {} vs {}",
+                        results.locations[row],
+                        e.se,
+                        se_count
+                    );
+                }
             }
         }
     }
-    assert!(compared >= 8, "rows with counts to compare: {compared}");
+    assert!(compared >= 16, "rows with counts to compare: {compared}");
+}
+
+#[test]
+fn rare_destination_estimator_agrees_with_brute_force_where_arrivals_are_common() {
+    // Every knee row at every record time, expected occupancy and expected
+    // first entries against counting: |difference| ≤ 5 √(SE₁² + SE₂²). Both
+    // come from the same cells; their positive correlation only makes the
+    // bound conservative.
+    rare_estimator_against_counting("");
+    // With knee cells released back into the blood and arresting again: a
+    // ghost stops when it re-enters the blood (the cell's own later arrests
+    // are scored as they happen), and first entries are not counted twice.
+    rare_estimator_against_counting("\"fate.systemic.release_rate_per_h\" = 0.5");
 }

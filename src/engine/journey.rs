@@ -130,31 +130,45 @@ pub fn follow_cell_scored<R: Rng + ?Sized>(
     if let Some(scratch) = rare.as_deref_mut() {
         scratch.clear();
     }
-    let mut on_move = |time_h: f64, from: usize, to: usize| {
-        observe(time_h, from, to);
-        let tick = hours_to_ticks(time_h).min(last_tick);
-        let record = clock.records_before(tick);
-        tally.add_exit(slot(from), record, tick);
-        let first = visited.insert(slot(to));
-        tally.add_entry(slot(to), record, tick, first);
-        events += 1;
-    };
-    let mut on_arrest = |time_h: f64, phase: Phase, rng: &mut R| {
-        let Some(scratch) = rare.as_deref_mut() else {
-            return;
-        };
-        if phase != Phase::Arterial {
-            return;
-        }
-        let total: f64 = odds.after_arterial.iter().map(|o| o.1).sum();
-        if total <= 0.0 {
-            return;
-        }
-        for &(bed, p) in &odds.after_arterial {
-            if p > 0.0 && body.rare_triggers.contains(&bed) {
-                scratch.ghost(body, clock, blood_clock, odds, bed, time_h, p / total, rng);
+    let mut on_step = |step: Step, rng: &mut R| {
+        match step {
+            Step::Move { time_h, from, to } => {
+                observe(time_h, from, to);
+                let tick = hours_to_ticks(time_h).min(last_tick);
+                let record = clock.records_before(tick);
+                tally.add_exit(slot(from), record, tick);
+                let first = visited.insert(slot(to));
+                tally.add_entry(slot(to), record, tick, first);
+                events += 1;
+            }
+            Step::Arrest { time_h, phase } => {
+                let Some(scratch) = rare.as_deref_mut() else {
+                    return true;
+                };
+                let total: f64 = odds.after_arterial.iter().map(|o| o.1).sum();
+                if phase != Phase::Arterial || total <= 0.0 {
+                    return true;
+                }
+                // Rows this cell entered before: a ghost adds first entries
+                // only to the others.
+                let entered_before: Vec<bool> = body
+                    .rare_watched
+                    .iter()
+                    .map(|&w| visited.contains(w))
+                    .collect();
+                for &(bed, p) in &odds.after_arterial {
+                    if p > 0.0 && body.rare_triggers.contains(&bed) {
+                        let ghost = Ghost {
+                            bed,
+                            start_h: time_h,
+                            weight: p / total,
+                        };
+                        scratch.ghost(body, clock, blood_clock, odds, ghost, &entered_before, rng);
+                    }
+                }
             }
         }
+        true
     };
     walk(
         body,
@@ -164,17 +178,26 @@ pub fn follow_cell_scored<R: Rng + ?Sized>(
         0.0,
         odds,
         rng,
-        &mut on_move,
-        &mut on_arrest,
+        &mut on_step,
     );
     tally.add_cell(events);
     events
 }
 
+/// What happens on a walk.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    /// A move at `time_h` from one state to another.
+    Move { time_h: f64, from: usize, to: usize },
+    /// An arrest from the blood at `time_h`, at the end of a `phase` phase
+    /// (reported after the move into the arrest state).
+    Arrest { time_h: f64, phase: Phase },
+}
+
 /// Walks from `start` at `start_h` to the last record time: blood in
-/// aggregate, other states by their timed exits. Calls `on_move(time_h,
-/// from, to)` for every move within the records, and `on_arrest(time_h,
-/// phase, rng)` after every arrest from the blood.
+/// aggregate, other states by their timed exits, telling `on_step` every
+/// move within the records and every arrest from the blood. `on_step`
+/// returns false to stop the walk after a move.
 #[allow(clippy::too_many_arguments)]
 fn walk<R: Rng + ?Sized>(
     body: &BodyGraph,
@@ -184,8 +207,7 @@ fn walk<R: Rng + ?Sized>(
     start_h: f64,
     odds: &ArrestOdds,
     rng: &mut R,
-    on_move: &mut impl FnMut(f64, usize, usize),
-    on_arrest: &mut impl FnMut(f64, Phase, &mut R),
+    on_step: &mut impl FnMut(Step, &mut R) -> bool,
 ) {
     let last_tick = clock.last_tick();
     let circulation = &body.circulation;
@@ -201,6 +223,7 @@ fn walk<R: Rng + ?Sized>(
         };
         if let Some(phase) = phase {
             let mut current = state;
+            let mut moves = Vec::new();
             let exit = circulate_with_clock(
                 circulation,
                 blood_clock,
@@ -208,11 +231,19 @@ fn walk<R: Rng + ?Sized>(
                 phase,
                 time_h,
                 rng,
-                |move_h, to| {
-                    on_move(move_h, current, to);
-                    current = to;
-                },
+                |move_h, to| moves.push((move_h, to)),
             );
+            for (move_h, to) in moves {
+                let step = Step::Move {
+                    time_h: move_h,
+                    from: current,
+                    to,
+                };
+                current = to;
+                if !on_step(step, rng) {
+                    return;
+                }
+            }
             match exit {
                 BloodExit::Arrested {
                     time_h: at_h,
@@ -221,7 +252,13 @@ fn walk<R: Rng + ?Sized>(
                 } => {
                     time_h = at_h;
                     state = to;
-                    on_arrest(at_h, at_phase, rng);
+                    let arrest = Step::Arrest {
+                        time_h: at_h,
+                        phase: at_phase,
+                    };
+                    if !on_step(arrest, rng) {
+                        return;
+                    }
                     continue;
                 }
                 BloodExit::StillCirculating => break,
@@ -234,9 +271,24 @@ fn walk<R: Rng + ?Sized>(
         if hours_to_ticks(time_h) > last_tick {
             break;
         }
-        on_move(time_h, state, next_state);
+        let step = Step::Move {
+            time_h,
+            from: state,
+            to: next_state,
+        };
+        if !on_step(step, rng) {
+            return;
+        }
         state = next_state;
     }
+}
+
+/// A weighted copy of a cell started in a watched bed.
+#[derive(Debug, Clone, Copy)]
+struct Ghost {
+    bed: usize,
+    start_h: f64,
+    weight: f64,
 }
 
 /// One cell's contributions to the rare-destination estimator, per (record,
@@ -275,9 +327,13 @@ impl RareScratch {
         &self.ever
     }
 
-    /// A ghost of `weight` arrested in `bed` at `start_h`: follows the graph
-    /// (its own draws from the cell's stream) and adds `weight` to the watched
-    /// rows it occupies at each later record time and to those it has entered.
+    /// A ghost of the cell, arrested in `ghost.bed` at `ghost.start_h` with
+    /// weight `ghost.weight`: follows that bed's exits (its own draws from the
+    /// cell's stream) until it dies out of the watched rows, the records end,
+    /// or it goes back into the blood — a later arrest from the blood is a new
+    /// event of the cell's own path, scored there. It adds its weight to the
+    /// watched rows it occupies at each record time, and to first entries of
+    /// rows the cell had not entered before (`entered_before`).
     #[allow(clippy::too_many_arguments)]
     fn ghost<R: Rng + ?Sized>(
         &mut self,
@@ -285,52 +341,60 @@ impl RareScratch {
         clock: &RecordClock,
         blood_clock: &BloodClock,
         odds: &ArrestOdds,
-        bed: usize,
-        start_h: f64,
-        weight: f64,
+        ghost: Ghost,
+        entered_before: &[bool],
         rng: &mut R,
     ) {
         self.moves.clear();
-        self.moves.push((start_h, bed));
+        self.moves.push((ghost.start_h, ghost.bed));
         let moves = &mut self.moves;
+        let blood = [
+            body.circulation.venous_state,
+            body.circulation.arterial_state,
+        ];
         walk(
             body,
             clock,
             blood_clock,
-            bed,
-            start_h,
+            ghost.bed,
+            ghost.start_h,
             odds,
             rng,
-            &mut |t, _, to| moves.push((t, to)),
-            &mut |_, _, _| {},
+            &mut |step, _| match step {
+                Step::Move { time_h, to, .. } => {
+                    moves.push((time_h, to));
+                    !blood.contains(&to)
+                }
+                Step::Arrest { .. } => false,
+            },
         );
         let watched_index = |state: usize| {
             body.rare_watched
                 .iter()
                 .position(|&w| w == body.slots[state])
         };
-        // When the ghost first entered each watched row.
-        let mut first_entry = vec![f64::INFINITY; self.watched];
+        // When the ghost first entered each watched row (in ticks, as the tallies count).
+        let mut first_entry = vec![u64::MAX; self.watched];
         for &(t, state) in &self.moves {
             if let Some(w) = watched_index(state) {
-                first_entry[w] = first_entry[w].min(t);
+                first_entry[w] = first_entry[w].min(hours_to_ticks(t));
             }
         }
         // Where it is at each record time (a move at the record time counts
         // where it went, as in the tallies).
         let mut next = 0;
         let mut at = None;
-        for (r, &record_h) in clock.hours().iter().enumerate() {
-            while next < self.moves.len() && self.moves[next].0 <= record_h {
+        for (r, &record_tick) in clock.ticks().iter().enumerate() {
+            while next < self.moves.len() && hours_to_ticks(self.moves[next].0) <= record_tick {
                 at = Some(self.moves[next].1);
                 next += 1;
             }
             if let Some(w) = at.and_then(watched_index) {
-                self.occupancy[r * self.watched + w] += weight;
+                self.occupancy[r * self.watched + w] += ghost.weight;
             }
-            for (w, &entered_h) in first_entry.iter().enumerate() {
-                if entered_h <= record_h {
-                    self.ever[r * self.watched + w] += weight;
+            for (w, &entered_tick) in first_entry.iter().enumerate() {
+                if entered_tick <= record_tick && !entered_before[w] {
+                    self.ever[r * self.watched + w] += ghost.weight;
                 }
             }
         }

@@ -279,6 +279,17 @@ impl VisitedStates {
         }
     }
 
+    /// Whether `state` is marked.
+    pub fn contains(&self, state: usize) -> bool {
+        let bit = 1u64 << (state % 64);
+        let word = if state < 64 {
+            self.first_64
+        } else {
+            self.beyond_64.get(state / 64 - 1).copied().unwrap_or(0)
+        };
+        word & bit != 0
+    }
+
     /// Marks `state`; returns true if it was not marked before.
     #[inline]
     pub fn insert(&mut self, state: usize) -> bool {
