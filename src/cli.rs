@@ -27,6 +27,29 @@ pub enum Command {
     Filter(FilterArgs),
     /// Redraw the plots of a finished physiological run from its folder (no re-simulation).
     Plot(PlotArgs),
+    /// Difference between arms per organ and time with its standard error:
+    /// the arms of one run (paired), or the arms of two runs (conservative).
+    Compare(CompareArgs),
+}
+
+/// Options of `biodist compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// One run folder (compare its arms, paired by common random numbers) or
+    /// two (compare each arm of the first with the arm of the same name in
+    /// the second, conservatively).
+    #[arg(num_args = 1..=2, required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// The two arms to compare, as A,B [default: every pair of arms of one
+    /// run; the same-named arms of two runs].
+    #[arg(long, value_name = "A,B", value_delimiter = ',', num_args = 2)]
+    pub arms: Option<Vec<String>>,
+    /// Output folder [default: output/compare_<run>[_vs_<run>]/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `biodist plot`.
@@ -123,6 +146,14 @@ pub struct RunArgs {
     /// Worker threads [default: one per core]; the results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Also simulate K parameter sets drawn jointly from the documented
+    /// ranges of the provisional parameters (physiological scenarios), for a
+    /// parameter-uncertainty band: 5–95 % over the sets.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=10000))]
+    pub uncertainty: Option<u32>,
+    /// Simulated cells per parameter set [default: the run's cells].
+    #[arg(long, value_name = "N", requires = "uncertainty", value_parser = clap::value_parser!(u64).range(1..))]
+    pub uncertainty_cells: Option<u64>,
     /// Cells per batch (results do not depend on it; for tests).
     #[arg(long, hide = true, value_name = "B", value_parser = clap::value_parser!(u64).range(1..))]
     pub batch_cells: Option<u64>,

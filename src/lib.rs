@@ -24,6 +24,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod expect;
@@ -35,5 +36,6 @@ pub mod results;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod uncertainty;
 
 pub use error::Error;

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Presets(args) => commands::presets(args),
         Command::Filter(args) => commands::filter(args),
         Command::Plot(args) => commands::plot(args),
+        Command::Compare(args) => commands::compare(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,9 +4,11 @@
 
 use std::fmt::Write;
 
+use crate::model::conditional_on_label;
 use crate::model::locations::{ALIVE, in_whole_knee, organ_of};
 use crate::results::{ArmResult, Results};
 use crate::stats::clopper_pearson;
+use crate::uncertainty::files::SetTable;
 
 /// Times the table reports (h), with their labels.
 pub const TABLE_TIMES_H: [(f64, &str); 4] = [
@@ -110,7 +112,12 @@ pub fn record_at(results: &Results, time_h: f64) -> Option<usize> {
 }
 
 /// Formats the terminal table.
-pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> String {
+pub fn table(
+    results: &Results,
+    ranges: &[KneeRange],
+    simulated_cells: u64,
+    bands: Option<&SetTable>,
+) -> String {
     let mut out = String::new();
     let columns = [
         "lung",
@@ -230,11 +237,15 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
                 .collect();
             let _ = writeln!(
                 out,
-                "  expected-value estimate (rare.csv) of live cells of the dose in cartilage: {}; probability that at least one cell of the dose ever enters cartilage (by {} h): {}.",
+                "  expected-value estimate (rare.csv) of live cells of the dose in cartilage: {}; probability that at least one cell of the dose ever enters cartilage (by {} h): {}; conditional on {}.",
                 parts.join(", "),
                 results.record_times_h[last],
-                entered.join(", ")
+                entered.join(", "),
+                conditional_on_label()
             );
+        }
+        if let Some(sets) = bands {
+            let _ = write!(out, "{}", band_lines(results, arm, sets));
         }
         let _ = writeln!(
             out,
@@ -242,6 +253,68 @@ pub fn table(results: &Results, ranges: &[KneeRange], simulated_cells: u64) -> S
             cells_label(one_cell),
             behind_knee.join("; ")
         );
+    }
+    out
+}
+
+/// The parameter-uncertainty lines of one arm: median and 5–95 % over the
+/// parameter sets of the whole knee and cartilage at the table's times, and
+/// (arms given into the blood) of the probability that at least one cell of
+/// the dose ever enters cartilage.
+fn band_lines(results: &Results, arm: &ArmResult, sets: &SetTable) -> String {
+    let mut out = String::new();
+    let quantiles = |q: [f64; 3]| {
+        format!(
+            "{} ({}–{})",
+            cells_label(q[1]),
+            cells_label(q[0]),
+            cells_label(q[2])
+        )
+    };
+    for (what, pick) in [
+        (
+            "whole knee",
+            Box::new(in_whole_knee) as Box<dyn Fn(&str) -> bool>,
+        ),
+        ("cartilage", Box::new(|l: &str| l.ends_with("/cartilage"))),
+    ] {
+        let parts: Vec<String> = TABLE_TIMES_H
+            .iter()
+            .filter(|(t, _)| record_at(results, *t).is_some())
+            .filter_map(|(t, label)| {
+                let time_h = results.record_times_h[record_at(results, *t)?];
+                let q = sets.best_band(&arm.arm, time_h, &pick)?;
+                Some(format!("{label} {}", quantiles(q)))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  parameter uncertainty, {what}: median (5–95 %) over {} parameter sets{}: {}",
+            sets.sets,
+            if sets.has_expected(&arm.arm) {
+                " (expected-value estimates)"
+            } else {
+                ""
+            },
+            parts.join(", ")
+        );
+    }
+    if crate::model::route_into_blood(&arm.route)
+        && let Some(&last_h) = results.record_times_h.last()
+    {
+        for &row in &results.rare_rows {
+            let location = &results.locations[row];
+            if !location.ends_with("/cartilage") {
+                continue;
+            }
+            if let Some((_, p)) = sets.rare_band(&arm.arm, location, last_h) {
+                let _ = writeln!(
+                    out,
+                    "  probability that at least one cell of the dose ever enters {location} by {last_h} h, over the parameter sets: median {:.3} (5–95 %: {:.3}–{:.3})",
+                    p[1], p[0], p[2]
+                );
+            }
+        }
     }
     out
 }

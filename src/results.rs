@@ -1,6 +1,7 @@
 //! One `Results` value that every writer (and, later, every plot) reads.
 
 use crate::engine::Tally;
+use crate::engine::pairs::PairTally;
 use crate::engine::rare::RareTally;
 
 /// The outcome of one arm: which route, and its integer tallies.
@@ -32,6 +33,9 @@ pub struct Results {
     pub rare_rows: Vec<usize>,
     /// Arms, in output order.
     pub arms: Vec<ArmResult>,
+    /// Joint tallies of the arms' paired cells, per [`crate::model::groups::OrganGroups`]
+    /// of the rows (physiological runs with two arms or more).
+    pub pairs: Option<PairTally>,
 }
 
 impl Results {

@@ -9,6 +9,7 @@ pub mod circulation;
 pub mod graph;
 pub mod journey;
 pub mod law;
+pub mod pairs;
 pub mod rare;
 pub mod stream;
 pub mod tally;

@@ -24,6 +24,8 @@ pub enum StreamPurpose {
     Fate = 0x6661_7465, // "fate"
     /// The cell's own attributes (diameter, deformability), shared by all arms.
     Attributes = 0x6174_7472, // "attr"
+    /// The parameter sets of `biodist run --uncertainty` (one stream per set).
+    Parameters = 0x7061_726d, // "parm"
     /// Draws made by tests of samplers.
     Test = 0x7465_7374, // "test"
 }

@@ -7,6 +7,7 @@
 //! draws each cell's diameter and arrest odds.
 
 pub mod compile;
+pub mod groups;
 pub mod locations;
 pub mod params;
 pub mod passage;
@@ -15,6 +16,34 @@ pub mod tables;
 
 pub use compile::{CompiledArm, ModelError, compile_arm};
 pub use params::{Param, ParamSet, Scale, Status};
+
+/// The unmeasured parameters that the knee numbers of an arm given into the
+/// blood hang on (key, words): every table, plot and report that shows
+/// those numbers says they are conditional on them.
+pub const UNMEASURED_KNEE_PATHS: [(&str, &str); 3] = [
+    ("knee.transmigration_rate_per_h", "synovial transmigration"),
+    (
+        "knee.oa.bone_to_cartilage_rate_per_h",
+        "the osteoarthritis bone-to-cartilage path",
+    ),
+    ("lung.shunt", "the lung shunt"),
+];
+
+/// "synovial transmigration (knee.transmigration_rate_per_h), …": the
+/// words of [`UNMEASURED_KNEE_PATHS`] with their keys.
+pub fn conditional_on_label() -> String {
+    UNMEASURED_KNEE_PATHS
+        .iter()
+        .map(|(key, words)| format!("{words} ({key})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether `route` (a route label) gives cells into the blood, so that the
+/// knee's numbers hang on [`UNMEASURED_KNEE_PATHS`].
+pub fn route_into_blood(route: &str) -> bool {
+    matches!(route, "iv" | "intra_arterial")
+}
 
 /// How the cells and the host match, which scales every death hazard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

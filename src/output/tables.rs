@@ -149,6 +149,7 @@ mod tests {
                 tally,
                 rare: None,
             }],
+            pairs: None,
         }
     }
 

@@ -48,6 +48,8 @@ pub struct CountsTable {
     pub record_times_h: Vec<f64>,
     /// Arms in file order.
     pub arms: Vec<ArmCounts>,
+    /// The parameter sets' numbers, where `--uncertainty` ran.
+    pub parameter_sets: Option<crate::uncertainty::files::SetTable>,
 }
 
 /// Parses `counts.csv` (its own format; errors name the line).

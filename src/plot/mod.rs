@@ -11,6 +11,7 @@
 //! - `lung_filter`: the lung's passage against diameter, with the product's
 //!   diameters as a histogram.
 
+pub mod compare;
 pub mod data;
 
 use std::sync::OnceLock;
@@ -27,6 +28,8 @@ const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 700;
+/// Height of the footnote strip under a chart (three lines of text).
+const FOOTER: u32 = 48;
 
 /// A plot that could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -132,7 +135,8 @@ where
     let root = root
         .titled(&title(inputs, "Live cells per organ"), (FAMILY, 24))
         .map_err(e)?;
-    let panels = root.split_evenly((1, table.arms.len().max(1)));
+    let (main, footer) = root.split_vertically(root.dim_in_pixel().1.saturating_sub(FOOTER));
+    let panels = main.split_evenly((1, table.arms.len().max(1)));
     let (t_min, t_max) = time_range(table);
     let y_max = table.arms.iter().map(|a| a.dose_cells).fold(1.0, f64::max) * 2.0;
     for (arm, panel) in table.arms.iter().zip(panels.iter()) {
@@ -170,6 +174,13 @@ where
             if points.iter().all(|p| p.1 < 1.0) {
                 continue;
             }
+            if let Some(sets) = &table.parameter_sets {
+                let pick = |l: &str| group_of(l) == Some(i);
+                draw_parameter_band(&mut chart, &table.record_times_h, 1.0, colour, |t| {
+                    sets.band(&arm.arm, t, pick)
+                })
+                .map_err(e)?;
+            }
             let band: Vec<(f64, f64)> = band_low
                 .iter()
                 .copied()
@@ -198,7 +209,91 @@ where
             .draw()
             .map_err(e)?;
     }
+    footnote(&footer, &band_note(table, true)).map_err(e)?;
     root.present().map_err(e)
+}
+
+/// What the shaded bands are, for a plot's footnote.
+fn band_note(table: &CountsTable, monte_carlo_band: bool) -> String {
+    let mut note = if monte_carlo_band {
+        "Shaded: Monte Carlo 95 % interval (binomial).".to_string()
+    } else {
+        String::new()
+    };
+    if let Some(sets) = &table.parameter_sets {
+        note.push_str(&format!(
+            " Light shade between dashed edges: parameter uncertainty, 5–95 % over {} parameter sets drawn from the provisional parameters' ranges (median not drawn).",
+            sets.sets
+        ));
+    }
+    note
+}
+
+/// Writes `text` at the bottom left of `area`, wrapped at word boundaries.
+fn footnote<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    const LINE_CHARS: usize = 175;
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= LINE_CHARS => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    let (_, height) = area.dim_in_pixel();
+    let count = lines.len() as i32;
+    for (i, line) in lines.into_iter().enumerate() {
+        area.draw(&Text::new(
+            line,
+            (10, height as i32 - 4 - 14 * (count - i as i32)),
+            (FAMILY, 12).into_font().color(&BLACK.mix(0.8)),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Draws a parameter-uncertainty band (5 %–95 % over parameter sets, from
+/// `band_at(time_h)`) as a light fill between dashed edges, clipped below at
+/// `floor` (the log axis' bottom).
+fn draw_parameter_band<DB: DrawingBackend, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    record_times_h: &[f64],
+    floor: f64,
+    colour: RGBColor,
+    band_at: impl Fn(f64) -> Option<[f64; 3]>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+    DB::ErrorType: 'static,
+{
+    let mut low = Vec::new();
+    let mut high = Vec::new();
+    for &t in record_times_h.iter().filter(|&&t| t > 0.0) {
+        if let Some(q) = band_at(t).filter(|q| q[2] >= floor) {
+            low.push((t, q[0].max(floor)));
+            high.push((t, q[2]));
+        }
+    }
+    if low.is_empty() {
+        return Ok(());
+    }
+    let polygon: Vec<(f64, f64)> = low.iter().chain(high.iter().rev()).copied().collect();
+    chart.draw_series(std::iter::once(Polygon::new(polygon, colour.mix(0.08))))?;
+    for edge in [low, high] {
+        chart.draw_series(DashedLineSeries::new(
+            edge,
+            4,
+            4,
+            colour.mix(0.6).stroke_width(1),
+        ))?;
+    }
+    Ok(())
 }
 
 fn time_range(table: &CountsTable) -> (f64, f64) {
@@ -234,7 +329,8 @@ where
         .iter()
         .map(|a| format!("{} {:.2e}", a.arm, a.dose_cells))
         .collect();
-    let mut chart = ChartBuilder::on(root)
+    let (main, footer) = root.split_vertically(root.dim_in_pixel().1.saturating_sub(FOOTER));
+    let mut chart = ChartBuilder::on(&main)
         .caption(
             format!(
                 "{} — dose: {}",
@@ -287,6 +383,13 @@ where
                     })
                 })
             };
+            if let Some(sets) = &table.parameter_sets {
+                let pick_location = |l: &str| pick(l);
+                draw_parameter_band(&mut chart, &table.record_times_h, 0.01, colour, |t| {
+                    sets.best_band(&arm.arm, t, pick_location)
+                })
+                .map_err(e)?;
+            }
             // The estimator informs only if some cell contributed to it.
             let informative =
                 (0..table.record_times_h.len()).any(|r| estimate_at(r).is_some_and(|e| e.0 > 0.0));
@@ -378,6 +481,18 @@ where
         .label_font((FAMILY, 13))
         .draw()
         .map_err(e)?;
+    let mut note = band_note(table, false);
+    if table
+        .arms
+        .iter()
+        .any(|a| crate::model::route_into_blood(&a.route))
+    {
+        note = format!(
+            "Knee values of arms given into the blood are conditional on unmeasured {}. {note}",
+            crate::model::conditional_on_label()
+        );
+    }
+    footnote(&footer, &note).map_err(e)?;
     root.present().map_err(e)
 }
 

@@ -13,7 +13,9 @@ use rayon::prelude::*;
 
 use crate::engine::circulation::{ArrestOdds, BloodClock};
 use crate::engine::journey::{BodyGraph, CellSource, RareScratch, follow_cell_scored};
+use crate::engine::pairs::{PairTally, RecordPositions};
 use crate::engine::rare::RareTally;
+use crate::engine::tally::hours_to_ticks;
 use crate::engine::{
     Graph, RecordClock, StreamPurpose, Tally, VisitedStates, simulate_cell, stream::StreamFamily,
 };
@@ -85,6 +87,15 @@ pub fn simulate_cells(
         )
 }
 
+/// One arm's compiled body and cell source, as the engine sees them.
+#[derive(Clone, Copy)]
+pub struct ArmEngine<'a> {
+    /// The arm's compiled body.
+    pub body: &'a BodyGraph,
+    /// Where and how its cells start.
+    pub source: &'a dyn CellSource,
+}
+
 /// Simulates cells `0..cells` of one arm of a body under `seed`: each cell's
 /// attributes come from its attribute stream (shared by every arm of the
 /// scenario, so arms see the same cells) and its journey from its fate stream.
@@ -97,62 +108,142 @@ pub fn simulate_body_cells(
     batch_cells: u64,
     on_batch_done: &(dyn Fn(u64) + Sync),
 ) -> (Tally, RareTally) {
+    let arm = ArmEngine { body, source };
+    let (mut arms, _) = simulate_body_arms(
+        &[arm],
+        &[],
+        0,
+        clock,
+        seed,
+        cells,
+        batch_cells,
+        on_batch_done,
+    );
+    arms.pop().unwrap_or_else(|| {
+        (
+            Tally::new(body.slot_count, clock),
+            RareTally::new(clock.len(), body.rare_watched.len()),
+        )
+    })
+}
+
+/// Simulates cells `0..cells` of every arm under `seed`, cell by cell: cell
+/// `i` of each arm draws from the same streams (common random numbers), so
+/// the arms' cells pair up. Returns each arm's tallies and, when there are
+/// two arms or more and `membership` is given (a bit mask of `groups` groups
+/// per tally slot), the joint tally of the pairs. The arms' own tallies are
+/// exactly those of simulating each arm alone.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_body_arms(
+    arms: &[ArmEngine<'_>],
+    membership: &[u64],
+    groups: usize,
+    clock: &RecordClock,
+    seed: u64,
+    cells: u64,
+    batch_cells: u64,
+    on_batch_done: &(dyn Fn(u64) + Sync),
+) -> (Vec<(Tally, RareTally)>, PairTally) {
     let batch_cells = batch_cells.max(1);
     let batches = cells.div_ceil(batch_cells);
-    let state_count = body.slot_count;
     let records = clock.len();
-    let watched = body.rare_watched.len();
+    let pairing = arms.len() > 1 && !membership.is_empty();
+    let pair_shape = if pairing {
+        (arms.len(), groups)
+    } else {
+        (0, 0)
+    };
+    let empty_tallies = || {
+        arms.iter()
+            .map(|arm| {
+                (
+                    Tally::new(arm.body.slot_count, clock),
+                    RareTally::new(records, arm.body.rare_watched.len()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let empty_pairs = || PairTally::new(pair_shape.0, records, pair_shape.1);
+    let largest = |f: fn(&BodyGraph) -> usize| arms.iter().map(|a| f(a.body)).max().unwrap_or(0);
+    let slot_count = largest(|b| b.slot_count);
+    let watched = largest(|b| b.rare_watched.len());
     let empty = || {
         (
-            Tally::new(state_count, clock),
-            RareTally::new(records, watched),
-            VisitedStates::new(state_count),
+            empty_tallies(),
+            empty_pairs(),
+            VisitedStates::new(slot_count),
             ArrestOdds::default(),
             RareScratch::new(records, watched),
+            vec![RecordPositions::new(records); arms.len()],
         )
     };
-    let blood_clock = BloodClock::new(&body.circulation, clock.hours());
+    let blood_clocks: Vec<BloodClock> = arms
+        .iter()
+        .map(|arm| BloodClock::new(&arm.body.circulation, clock.hours()))
+        .collect();
     let attribute_streams = StreamFamily::new(seed, StreamPurpose::Attributes);
     let fate_streams = StreamFamily::new(seed, StreamPurpose::Fate);
+    let last_tick = clock.last_tick();
     (0..batches)
         .into_par_iter()
         .fold(
             empty,
-            |(mut tally, mut rare, mut visited, mut odds, mut scratch), batch| {
+            |(mut tallies, mut pairs, mut visited, mut odds, mut scratch, mut positions), batch| {
                 let first = batch * batch_cells;
                 let last = (first + batch_cells).min(cells);
                 for cell in first..last {
-                    let mut attributes = attribute_streams.stream(cell);
-                    let mut fate = fate_streams.stream(cell);
-                    odds.clear();
-                    let start = source.prepare_cell(&mut attributes, &mut fate, &mut odds);
-                    follow_cell_scored(
-                        body,
-                        clock,
-                        &blood_clock,
-                        start,
-                        &odds,
-                        &mut fate,
-                        &mut tally,
-                        &mut visited,
-                        Some(&mut scratch),
-                        |_, _, _| {},
-                    );
-                    rare.add_cell(&scratch);
+                    for (a, arm) in arms.iter().enumerate() {
+                        let mut attributes = attribute_streams.stream(cell);
+                        let mut fate = fate_streams.stream(cell);
+                        odds.clear();
+                        let start = arm
+                            .source
+                            .prepare_cell(&mut attributes, &mut fate, &mut odds);
+                        let at = &mut positions[a];
+                        let slots = &arm.body.slots;
+                        if pairing {
+                            at.start(slots[start]);
+                        }
+                        let (tally, rare) = &mut tallies[a];
+                        follow_cell_scored(
+                            arm.body,
+                            clock,
+                            &blood_clocks[a],
+                            start,
+                            &odds,
+                            &mut fate,
+                            tally,
+                            &mut visited,
+                            Some(&mut scratch),
+                            |time_h, _, to| {
+                                if pairing {
+                                    // The same record the tally gives this move.
+                                    let tick = hours_to_ticks(time_h).min(last_tick);
+                                    at.moved(clock.records_before(tick), slots[to]);
+                                }
+                            },
+                        );
+                        rare.add_cell(&scratch);
+                    }
+                    if pairing {
+                        pairs.add_cell(&positions, membership);
+                    }
                 }
-                on_batch_done(last - first);
-                (tally, rare, visited, odds, scratch)
+                on_batch_done((last - first) * arms.len() as u64);
+                (tallies, pairs, visited, odds, scratch, positions)
             },
         )
-        .map(|(tally, rare, _, _, _)| (tally, rare))
+        .map(|(tallies, pairs, ..)| (tallies, pairs))
         .reduce(
-            || {
-                (
-                    Tally::new(state_count, clock),
-                    RareTally::new(records, watched),
-                )
+            || (empty_tallies(), empty_pairs()),
+            |(a, pairs_a), (b, pairs_b)| {
+                let merged = a
+                    .into_iter()
+                    .zip(&b)
+                    .map(|(x, y)| (x.0.merge(&y.0), x.1.merge(&y.1)))
+                    .collect();
+                (merged, pairs_a.merge(&pairs_b))
             },
-            |a, b| (a.0.merge(&b.0), a.1.merge(&b.1)),
         )
 }
 

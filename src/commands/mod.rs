@@ -1,14 +1,20 @@
 //! The commands: load and check a scenario, compute, write the folder, report.
 
+mod compare;
+pub use compare::compare;
+mod uncertainty;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::{BedArg, CommonArgs, FilterArgs, PresetsArgs, PresetsFormat, RunArgs};
 use crate::engine::RecordClock;
+use crate::engine::pairs::PairTally;
 use crate::error::Error;
 use crate::expect::expected_fractions;
 use crate::model::compile::Row;
+use crate::model::groups::OrganGroups;
 use crate::model::{Route, compile_arm};
 use crate::output::provenance::{self, RunInfo};
 use crate::output::{tables, write_folder};
@@ -60,6 +66,7 @@ pub fn simulate(
             tally,
             rare: None,
         }],
+        pairs: None,
     };
     Ok((results, threads))
 }
@@ -131,11 +138,12 @@ fn write_run_with(
 }
 
 /// Results of one body's arms, with the body's output rows.
-fn body_results(
+pub(crate) fn body_results(
     record_times_h: &[f64],
     rows: &[Row],
     rare_rows: &[usize],
     arms: Vec<ArmResult>,
+    pairs: Option<PairTally>,
 ) -> Results {
     Results {
         record_times_h: record_times_h.to_vec(),
@@ -143,10 +151,13 @@ fn body_results(
         states: rows.iter().map(|r| r.state).collect(),
         rare_rows: rare_rows.to_vec(),
         arms,
+        pairs,
     }
 }
 
-/// Simulates every arm of a physiological scenario (arms in file order).
+/// Simulates every arm of a physiological scenario (arms in file order),
+/// cell by cell with common random numbers, with the joint tallies that
+/// paired comparisons of its arms need.
 pub fn simulate_body(
     scenario: &BodyScenario,
     threads: Option<usize>,
@@ -155,28 +166,35 @@ pub fn simulate_body(
 ) -> Result<(Results, usize), Error> {
     let clock = RecordClock::from_hours(scenario.record_times_h());
     let checked = &scenario.checked;
-    let (tallies, threads) = run::with_threads(threads, || {
-        checked
-            .compiled
-            .iter()
-            .map(|arm| {
-                run::simulate_body_cells(
-                    &arm.body,
-                    &arm.source,
-                    &clock,
-                    scenario.seed(),
-                    scenario.cells(),
-                    batch_cells,
-                    on_batch_done,
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
     let rows = checked
         .compiled
         .first()
         .map(|c| c.rows.clone())
         .unwrap_or_default();
+    let locations: Vec<String> = rows.iter().map(|r| r.location.clone()).collect();
+    let states: Vec<&str> = rows.iter().map(|r| r.state).collect();
+    let groups = OrganGroups::of_rows(&locations, &states);
+    let membership = groups.membership(rows.len()).unwrap_or_default();
+    let engines: Vec<run::ArmEngine> = checked
+        .compiled
+        .iter()
+        .map(|arm| run::ArmEngine {
+            body: &arm.body,
+            source: &arm.source,
+        })
+        .collect();
+    let ((tallies, pairs), threads) = run::with_threads(threads, || {
+        run::simulate_body_arms(
+            &engines,
+            &membership,
+            groups.len(),
+            &clock,
+            scenario.seed(),
+            scenario.cells(),
+            batch_cells,
+            on_batch_done,
+        )
+    })?;
     let arms = checked
         .arms
         .iter()
@@ -194,7 +212,8 @@ pub fn simulate_body(
         .first()
         .map(|c| c.body.rare_watched.clone())
         .unwrap_or_default();
-    let results = body_results(scenario.record_times_h(), &rows, &rare_rows, arms);
+    let pairs = (pairs.arms() > 1).then_some(pairs);
+    let results = body_results(scenario.record_times_h(), &rows, &rare_rows, arms, pairs);
     Ok((results, threads))
 }
 
@@ -287,6 +306,7 @@ fn knee_ranges(
                 &compiled.rows,
                 &compiled.body.rare_watched,
                 one_arm,
+                None,
             );
             let at: Vec<Option<report::ArmSnapshot>> = report::TABLE_TIMES_H
                 .iter()
@@ -314,6 +334,59 @@ fn knee_ranges(
     Ok(ranges)
 }
 
+/// The files of a physiological run besides counts, exposure, manifest and
+/// run_info, made from the run's bytes: the summary, the rare-destination
+/// estimates, the joint tallies, the parameter sets' files and the plots.
+fn body_files(
+    results: &Results,
+    counts: &[u8],
+    set_files: Option<&SetFiles>,
+    bands: Option<&crate::uncertainty::files::SetTable>,
+    inputs: &PlotInputs,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    use crate::output::summary::{rare_csv, summary_csv};
+    let rare = rare_csv(results);
+    let mut files = vec![
+        ("summary.csv".to_string(), summary_csv(results, bands)),
+        ("rare.csv".to_string(), rare.clone()),
+    ];
+    if let Some(pairs) = crate::output::pairs::pairs_csv(results) {
+        files.push(("pairs.csv".to_string(), pairs));
+    }
+    files.extend(plot_files(counts, &rare, bands.cloned(), inputs)?);
+    if let Some(sets) = set_files {
+        files.push((PARAMETER_SETS.to_string(), sets.parameter_sets.clone()));
+        files.push((SET_COUNTS.to_string(), sets.counts.clone()));
+        files.push((SET_RARE.to_string(), sets.rare.clone()));
+    }
+    Ok(files)
+}
+
+/// The bytes of the parameter-set files of a run.
+struct SetFiles {
+    parameter_sets: Vec<u8>,
+    counts: Vec<u8>,
+    rare: Vec<u8>,
+}
+
+/// The parameter-set files of a run folder.
+const PARAMETER_SETS: &str = "parameter_sets.csv";
+const SET_COUNTS: &str = "uncertainty.csv";
+const SET_RARE: &str = "uncertainty_rare.csv";
+
+fn parse_sets(
+    parameter_sets: &[u8],
+    counts: &[u8],
+    rare: &[u8],
+) -> Result<crate::uncertainty::files::SetTable, Error> {
+    crate::uncertainty::files::SetTable::parse(
+        &String::from_utf8_lossy(parameter_sets),
+        &String::from_utf8_lossy(counts),
+        &String::from_utf8_lossy(rare),
+    )
+    .map_err(|message| Error::Plot { message })
+}
+
 /// `biodist run` on a physiological scenario.
 fn run_body(
     scenario: &BodyScenario,
@@ -334,6 +407,27 @@ fn run_body(
     let ranges_started = Instant::now();
     let ranges = knee_ranges(scenario, Some(threads), batch_cells)?;
     let ranges_s = ranges_started.elapsed().as_secs_f64();
+    let set_runs = match args.uncertainty {
+        Some(k) => {
+            let set_cells = args.uncertainty_cells.unwrap_or(scenario.cells());
+            let progress = CellProgress::new(
+                set_cells * arms * u64::from(k),
+                &format!("{} parameter sets", scenario.name()),
+            );
+            let started = Instant::now();
+            let runs = uncertainty::run_parameter_sets(
+                scenario,
+                k as usize,
+                set_cells,
+                Some(threads),
+                batch_cells,
+                &|n| progress.advance(n),
+            )?;
+            progress.finish();
+            Some((runs, set_cells, started.elapsed().as_secs_f64()))
+        }
+        None => None,
+    };
     let facts = RunFacts {
         command_line,
         threads,
@@ -341,6 +435,15 @@ fn run_body(
         wall_time_s,
     };
     let inputs = plot_inputs(scenario)?;
+    let set_files = set_runs.as_ref().map(|(runs, _, _)| SetFiles {
+        parameter_sets: crate::uncertainty::files::parameter_sets_csv(&runs.varied, &runs.sets),
+        counts: crate::uncertainty::files::set_counts_csv(&runs.results),
+        rare: crate::uncertainty::files::set_rare_csv(&runs.results),
+    });
+    let bands = set_files
+        .as_ref()
+        .map(|f| parse_sets(&f.parameter_sets, &f.counts, &f.rare))
+        .transpose()?;
     write_run_with(
         &dir,
         args.common.force,
@@ -348,19 +451,13 @@ fn run_body(
         facts,
         |names| provenance::body_manifest_json("run", scenario, names),
         |counts| {
-            let mut files = vec![
-                (
-                    "summary.csv".to_string(),
-                    crate::output::summary::summary_csv(&results),
-                ),
-                (
-                    "rare.csv".to_string(),
-                    crate::output::summary::rare_csv(&results),
-                ),
-            ];
-            let rare = crate::output::summary::rare_csv(&results);
-            files.extend(plot_files(counts, &rare, &inputs)?);
-            Ok(files)
+            body_files(
+                &results,
+                counts,
+                set_files.as_ref(),
+                bands.as_ref(),
+                &inputs,
+            )
         },
     )?;
     let mut out = std::io::stdout().lock();
@@ -374,15 +471,36 @@ fn run_body(
         threads,
         ranges_s
     );
+    if let Some((runs, set_cells, seconds)) = &set_runs {
+        let _ = writeln!(
+            out,
+            "parameter uncertainty: {} sets × {} arms × {} cells in {:.2} s, varying {} provisional parameters (parameter_sets.csv)",
+            runs.sets.len(),
+            arms,
+            set_cells,
+            seconds,
+            runs.varied.len()
+        );
+    }
     let _ = write!(
         out,
         "{}",
-        report::table(&results, &ranges, scenario.cells())
+        report::table(&results, &ranges, scenario.cells(), bands.as_ref())
     );
     let _ = writeln!(
         out,
-        "wrote {}/ (tables: counts, exposure, summary, rare; plots: organs_over_time, knee, fate, lung_filter; manifest and run_info; see output/README.md)",
-        dir.display()
+        "wrote {}/ (tables: counts, exposure, summary, rare{}{}; plots: organs_over_time, knee, fate, lung_filter; manifest and run_info; see output/README.md)",
+        dir.display(),
+        if results.pairs.is_some() {
+            ", pairs"
+        } else {
+            ""
+        },
+        if set_runs.is_some() {
+            ", parameter_sets, uncertainty, uncertainty_rare"
+        } else {
+            ""
+        }
     );
     Ok(())
 }
@@ -645,12 +763,14 @@ fn plot_inputs(scenario: &BodyScenario) -> Result<PlotInputs, Error> {
 fn plot_files(
     counts: &[u8],
     rare: &[u8],
+    bands: Option<crate::uncertainty::files::SetTable>,
     inputs: &PlotInputs,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let text = String::from_utf8_lossy(counts);
     let mut table = parse_counts(&text).map_err(|message| Error::Plot { message })?;
     crate::plot::data::add_rare(&mut table, &String::from_utf8_lossy(rare))
         .map_err(|message| Error::Plot { message })?;
+    table.parameter_sets = bands;
     let drawn = crate::plot::draw_all(&table, inputs).map_err(|e| Error::Plot {
         message: e.to_string(),
     })?;
@@ -687,7 +807,17 @@ pub fn plot(args: &crate::cli::PlotArgs) -> Result<(), Error> {
             expected: "plot inputs written by biodist run".to_string(),
             found: e.to_string(),
         })?;
-    let files = plot_files(&counts, &rare, &inputs)?;
+    // The parameter sets' files, where `--uncertainty` ran.
+    let optional = |name: &str| std::fs::read(args.dir.join(name)).ok();
+    let bands = match (
+        optional(PARAMETER_SETS),
+        optional(SET_COUNTS),
+        optional(SET_RARE),
+    ) {
+        (Some(p), Some(c), Some(r)) => Some(parse_sets(&p, &c, &r)?),
+        _ => None,
+    };
+    let files = plot_files(&counts, &rare, bands, &inputs)?;
     for (name, bytes) in &files {
         let path = args.dir.join(name);
         let staging = args.dir.join(format!(".{name}.partial"));
