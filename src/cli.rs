@@ -42,7 +42,7 @@ pub struct CompareArgs {
     pub dirs: Vec<PathBuf>,
     /// The two arms to compare, as A,B [default: every pair of arms of one
     /// run; the same-named arms of two runs].
-    #[arg(long, value_name = "A,B", value_delimiter = ',', num_args = 2)]
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub arms: Option<Vec<String>>,
     /// Output folder [default: output/compare_<run>[_vs_<run>]/].
     #[arg(long, value_name = "DIR")]

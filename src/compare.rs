@@ -10,7 +10,9 @@
 //!   d_i = s_A·a_i − s_B·b_i has
 //!   Var(d) = s_A²·p_A(1 − p_A) + s_B²·p_B(1 − p_B) − 2·s_A·s_B·(p_AB − p_A·p_B),
 //!   p_AB the fraction of cells whose copies were in the place in both arms
-//!   (`pairs.csv`), and Var(D) = N·Var(d).
+//!   (`pairs.csv`), and Var(D) = N·Var(d). (Computed as E[d²] − E[d]² over
+//!   the four kinds of cell — in both, in A only, in B only, in neither — so
+//!   that an arm against its own copy gives exactly 0.)
 //! - **Conservative** (two separate runs): their covariance is unknown
 //!   (runs with the same seed share streams), so the standard error is
 //!   SE_A + SE_B, the largest that any correlation allows
@@ -113,13 +115,16 @@ impl Difference {
 pub fn paired(a: &PlaceCount, b: &PlaceCount, both: u64) -> (f64, f64) {
     let n = a.simulated_cells.max(1) as f64;
     let (sa, sb) = (a.scale(), b.scale());
-    let (pa, pb) = (a.p(), b.p());
-    let pab = both as f64 / n;
-    let var_cell =
-        sa * sa * pa * (1.0 - pa) + sb * sb * pb * (1.0 - pb) - 2.0 * sa * sb * (pab - pa * pb);
+    // Cells in the place in both arms, in A only, in B only; each kind's
+    // per-cell difference is sa − sb, sa and −sb (0 for the rest).
+    let only_a = a.here.saturating_sub(both) as f64;
+    let only_b = b.here.saturating_sub(both) as f64;
+    let both = both as f64;
+    let mean = (both * (sa - sb) + only_a * sa - only_b * sb) / n;
+    let square = (both * (sa - sb).powi(2) + only_a * sa * sa + only_b * sb * sb) / n;
     (
         a.cells_of_dose() - b.cells_of_dose(),
-        (n * var_cell.max(0.0)).sqrt(),
+        (n * (square - mean * mean).max(0.0)).sqrt(),
     )
 }
 

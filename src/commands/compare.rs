@@ -69,6 +69,15 @@ fn run_name(dir: &Path) -> String {
 
 /// The differences `args` asks for.
 fn differences(args: &CompareArgs) -> Result<(Vec<Difference>, String), Error> {
+    if let Some(arms) = &args.arms
+        && arms.len() != 2
+    {
+        return Err(Error::Usage {
+            key: "--arms".to_string(),
+            expected: "two arm names, as A,B".to_string(),
+            found: arms.join(","),
+        });
+    }
     let dir_a = &args.dirs[0];
     let rows_a = parse_summary(&read(dir_a, "summary.csv")?, "summary.csv")
         .map_err(bad_file(dir_a, "summary.csv"))?;

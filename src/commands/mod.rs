@@ -343,23 +343,143 @@ fn body_files(
     set_files: Option<&SetFiles>,
     bands: Option<&crate::uncertainty::files::SetTable>,
     inputs: &PlotInputs,
+    facts: &crate::output::html::ReportFacts,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     use crate::output::summary::{rare_csv, summary_csv};
     let rare = rare_csv(results);
+    let summary = summary_csv(results, bands);
+    let plots = plot_files(counts, &rare, bands.cloned(), inputs)?;
+    let svgs: Vec<(&str, String)> = plots
+        .iter()
+        .filter_map(|(name, bytes)| {
+            let stem = name.strip_suffix(".svg")?;
+            Some((stem, String::from_utf8_lossy(bytes).into_owned()))
+        })
+        .collect();
+    let svg_refs: Vec<(&str, &str)> = svgs.iter().map(|(n, s)| (*n, s.as_str())).collect();
+    let report =
+        crate::output::html::report_html(facts, &String::from_utf8_lossy(&summary), &svg_refs);
     let mut files = vec![
-        ("summary.csv".to_string(), summary_csv(results, bands)),
+        ("summary.csv".to_string(), summary),
         ("rare.csv".to_string(), rare.clone()),
+        ("report.html".to_string(), report),
     ];
     if let Some(pairs) = crate::output::pairs::pairs_csv(results) {
         files.push(("pairs.csv".to_string(), pairs));
     }
-    files.extend(plot_files(counts, &rare, bands.cloned(), inputs)?);
+    files.extend(plots);
     if let Some(sets) = set_files {
         files.push((PARAMETER_SETS.to_string(), sets.parameter_sets.clone()));
         files.push((SET_COUNTS.to_string(), sets.counts.clone()));
         files.push((SET_RARE.to_string(), sets.rare.clone()));
     }
     Ok(files)
+}
+
+/// What `report.html` says about a physiological scenario, in words.
+fn report_facts(
+    scenario: &BodyScenario,
+    parameter_sets: Option<usize>,
+) -> crate::output::html::ReportFacts {
+    use crate::output::html::{ParameterRow, ReportFacts};
+    let file = &scenario.resolved;
+    let body = &file.body;
+    let product = &file.product;
+    let knees = if body.knees == 1 {
+        "one knee".to_string()
+    } else {
+        format!("{} knees", body.knees)
+    };
+    let body_words = format!(
+        "{} preset; {knees}{}; exercise factor {} (1 = at rest); synovitis factor {} (1 = no extra synovial flow){}",
+        body.preset,
+        if body.osteoarthritis {
+            " with osteoarthritis (bone-to-cartilage path open)"
+        } else {
+            ""
+        },
+        body.exercise,
+        body.synovitis,
+        if body.organs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; extra organs: {}",
+                body.organs
+                    .iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    let product_words = format!(
+        "{} cells, host match {}{}",
+        product.cell,
+        product.host,
+        product
+            .viability
+            .map_or(String::new(), |v| format!(", viability {v}"))
+    );
+    let arms = scenario
+        .checked
+        .arms
+        .iter()
+        .map(|arm| {
+            let route = match &arm.route {
+                Route::Iv { duration_min } => {
+                    format!("intravenous infusion over {duration_min} min")
+                }
+                Route::IntraArterial => "intra-arterial injection".to_string(),
+                Route::IntraArticular { .. } => {
+                    "intra-articular injection into the knee".to_string()
+                }
+                Route::Location(place) => format!("placed directly in {place}"),
+            };
+            let interventions = if arm.interventions.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; interventions: {}",
+                    arm.interventions
+                        .iter()
+                        .filter_map(|i| crate::model::Intervention::ALL
+                            .iter()
+                            .find(|(_, x)| x == i)
+                            .map(|(n, _)| *n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            format!(
+                "{}: {route}, dose {:.3e} cells{interventions}",
+                arm.name, arm.dose_cells
+            )
+        })
+        .collect();
+    ReportFacts {
+        scenario: scenario.name().to_string(),
+        description: file.description.clone(),
+        body: body_words,
+        product: product_words,
+        arms,
+        seed: scenario.seed(),
+        cells: scenario.cells(),
+        parameter_sets,
+        conditional_on: crate::model::conditional_on_label(),
+        parameters: scenario
+            .checked
+            .params
+            .iter()
+            .map(|p| ParameterRow {
+                key: p.key.clone(),
+                value: p.value,
+                unit: p.unit.to_string(),
+                status: p.status.label().to_string(),
+                source: p.source.to_string(),
+            })
+            .collect(),
+    }
 }
 
 /// The bytes of the parameter-set files of a run.
@@ -457,6 +577,7 @@ fn run_body(
                 set_files.as_ref(),
                 bands.as_ref(),
                 &inputs,
+                &report_facts(scenario, bands.as_ref().map(|b| b.sets)),
             )
         },
     )?;
@@ -511,6 +632,13 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), Error> {
         AnyScenario::Graph(scenario) => scenario,
         AnyScenario::Body(body) => return run_body(&body, args, command_line),
     };
+    if args.uncertainty.is_some() {
+        return Err(Error::WrongForm {
+            path: args.common.file.clone(),
+            expected: "a physiological scenario for --uncertainty (it varies the presets' provisional parameters; a graph scenario has none)",
+            found: "a graph scenario",
+        });
+    }
     let dir = out_dir(&args.common, scenario.name().to_string());
     crate::output::check_writable(&dir, args.common.force)?;
     let batch_cells = args.batch_cells.unwrap_or(DEFAULT_BATCH_CELLS);

@@ -2,6 +2,7 @@
 //! folder writer (`folder`).
 
 pub mod folder;
+pub mod html;
 pub mod pairs;
 pub mod provenance;
 pub mod summary;

@@ -80,3 +80,30 @@ pub fn assert_user_error(scenario: &str, args: &[&str], needles: &[&str]) -> Str
     all.extend_from_slice(args);
     assert_command_error(scenario, &all, needles)
 }
+
+/// A CSV file as rows of (column → text).
+pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("csv file");
+    let header = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The text of a shipped scenario file.
+pub fn shipped_scenario(name: &str) -> String {
+    fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name),
+    )
+    .expect("scenario file")
+}
