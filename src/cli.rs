@@ -151,12 +151,25 @@ pub struct RunArgs {
     /// parameter-uncertainty band: 5–95 % over the sets.
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=10000))]
     pub uncertainty: Option<u32>,
-    /// Simulated cells per parameter set [default: the run's cells].
-    #[arg(long, value_name = "N", requires = "uncertainty", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Simulated cells per parameter set (1000000 or 1e6) [default: the run's cells].
+    #[arg(long, value_name = "N", requires = "uncertainty", value_parser = cell_count)]
     pub uncertainty_cells: Option<u64>,
     /// Cells per batch (results do not depend on it; for tests).
     #[arg(long, hide = true, value_name = "B", value_parser = clap::value_parser!(u64).range(1..))]
     pub batch_cells: Option<u64>,
+}
+
+/// A whole number of cells ≥ 1, written `1000000` or `1e6`.
+fn cell_count(text: &str) -> Result<u64, String> {
+    let expected =
+        || format!("expected a whole number of cells ≥ 1 (1000000 or 1e6), found {text:?}");
+    if let Ok(n) = text.parse::<u64>() {
+        return if n >= 1 { Ok(n) } else { Err(expected()) };
+    }
+    match text.parse::<f64>() {
+        Ok(x) if x >= 1.0 && x <= 1e15 && x.fract() == 0.0 => Ok(x as u64),
+        _ => Err(expected()),
+    }
 }
 
 impl RunArgs {

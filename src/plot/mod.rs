@@ -21,6 +21,7 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
 use crate::model::locations::{ALIVE, in_whole_knee, organ_of};
+use crate::report;
 use data::{ArmCounts, CountsTable, PlotInputs};
 
 /// The bundled font (DejaVu Sans, see assets/fonts/LICENSE-DejaVu.txt).
@@ -398,16 +399,21 @@ where
                     continue;
                 }
                 let k = arm.sum(r, |l, s| s == ALIVE && pick(l));
-                if k > 0 {
-                    counted.push((t, arm.of_dose(k)));
-                } else if informative {
-                    // No simulated cell there: the expected-value estimate
-                    // (rare.csv) and its upper 95 % bound, mean + 1.96 SE
-                    // (an estimate of 0 has nothing to draw on a log axis).
+                if informative {
+                    // The expected-value estimate (rare.csv) is the line at
+                    // every time, with its upper 95 % bound, mean + 1.96 SE:
+                    // it is far more precise than counting a handful of
+                    // simulated cells (an estimate of 0 has nothing to draw
+                    // on a log axis). Simulated counts are shown as points.
                     if let Some((mean, se)) = estimate_at(r).filter(|e| e.0 > 0.0) {
                         estimated.push((t, mean));
                         bounded.push((t, mean + 1.96 * se));
                     }
+                    if k > 0 {
+                        counted.push((t, arm.of_dose(k)));
+                    }
+                } else if k > 0 {
+                    counted.push((t, arm.of_dose(k)));
                 } else {
                     // Nothing to estimate from: the exact 95 % upper bound on
                     // the fraction after 0 of N is 1 − 0.05^(1/N) ≈ 3/N.
@@ -424,10 +430,7 @@ where
                         colour.stroke_width(width + 1),
                     ))
                     .map_err(e)?
-                    .label(format!(
-                        "{} — {part}: expected-value estimate (no simulated cell there)",
-                        arm.arm
-                    ))
+                    .label(format!("{} — {part}: expected-value estimate", arm.arm))
                     .legend(move |(x, y)| {
                         PathElement::new(vec![(x, y), (x + 10, y)], colour.stroke_width(width + 1))
                     });
@@ -439,7 +442,22 @@ where
                     )
                     .map_err(e)?;
             }
-            if !counted.is_empty() {
+            if !counted.is_empty() && informative {
+                let one = arm.of_dose(1);
+                chart
+                    .draw_series(
+                        counted
+                            .iter()
+                            .map(|&p| Circle::new(p, 4, colour.stroke_width(1))),
+                    )
+                    .map_err(e)?
+                    .label(format!(
+                        "{} — {part}: simulated cells counted (1 = {} cells of the dose)",
+                        arm.arm,
+                        report::cells_label(one)
+                    ))
+                    .legend(move |(x, y)| Circle::new((x + 5, y), 4, colour.stroke_width(1)));
+            } else if !counted.is_empty() {
                 chart
                     .draw_series(LineSeries::new(counted.clone(), colour.stroke_width(width)))
                     .map_err(e)?
@@ -460,10 +478,14 @@ where
                         colour.stroke_width(width),
                     ))
                     .map_err(e)?
-                    .label(format!(
-                        "{} — {part}: upper 95 % bound where no simulated cell is there",
-                        arm.arm
-                    ))
+                    .label(if informative {
+                        format!("{} — {part}: upper 95 % bound of the estimate", arm.arm)
+                    } else {
+                        format!(
+                            "{} — {part}: upper 95 % bound where no simulated cell is there",
+                            arm.arm
+                        )
+                    })
                     .legend(move |(x, y)| {
                         PathElement::new(vec![(x, y), (x + 8, y)], colour.stroke_width(width))
                     });
