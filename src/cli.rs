@@ -167,7 +167,7 @@ fn cell_count(text: &str) -> Result<u64, String> {
         return if n >= 1 { Ok(n) } else { Err(expected()) };
     }
     match text.parse::<f64>() {
-        Ok(x) if x >= 1.0 && x <= 1e15 && x.fract() == 0.0 => Ok(x as u64),
+        Ok(x) if (1.0..=1e15).contains(&x) && x.fract() == 0.0 => Ok(x as u64),
         _ => Err(expected()),
     }
 }
