@@ -58,8 +58,8 @@ pub const TABLE_PLACES: [&str; 5] = ["lung", "liver", "spleen", "whole_knee", "k
 /// Columns of `summary.csv` the table shows, with their headings.
 pub const TABLE_COLUMNS: [(&str, &str); 8] = [
     ("cells_of_dose", "live cells of the dose"),
-    ("fraction_ci95_low", "fraction: 95 % low"),
-    ("fraction_ci95_high", "fraction: 95 % high"),
+    ("cells_of_dose_ci95_low", "Monte Carlo 95 %: low"),
+    ("cells_of_dose_ci95_high", "Monte Carlo 95 %: high"),
     ("expected_cells_of_dose", "expected-value estimate"),
     ("expected_cells_se", "its SE"),
     ("param_q05_cells_of_dose", "parameters: 5 %"),
@@ -230,13 +230,19 @@ fn summary_table(facts: &ReportFacts, summary_csv: &str) -> String {
     }
     let _ = writeln!(
         h,
-        "<h2>Summary</h2>\n<p>Live cells of the patient's dose in each place. \"fraction: 95 %\" is the exact (Clopper–Pearson) Monte Carlo interval of the fraction of the dose; the expected-value estimate counts cells too rare to simulate one by one (arms given into the blood); \"parameters\" is the spread over parameter sets where the run had <code>--uncertainty</code>. All values are those of <code>summary.csv</code>.</p>"
+        "<h2>Summary</h2>\n<p>Live cells of the patient's dose in each place. \"Monte Carlo 95 %\" is the exact (Clopper–Pearson) interval from the simulated count; the expected-value estimate counts cells too rare to simulate one by one (arms given into the blood); \"parameters\" is the spread over parameter sets where the run had <code>--uncertainty</code>. All values are those of <code>summary.csv</code>.</p>"
     );
     let _ = write!(
         h,
         "<table class=\"summary\">\n<tr><th>arm</th><th>place</th><th>time</th>"
     );
-    for (_, heading) in TABLE_COLUMNS {
+    // The parameter columns only where --uncertainty ran.
+    let shown = if facts.parameter_sets.is_some() {
+        &TABLE_COLUMNS[..]
+    } else {
+        &TABLE_COLUMNS[..5]
+    };
+    for (_, heading) in shown {
         let _ = write!(h, "<th>{}</th>", escape(heading));
     }
     let _ = writeln!(h, "</tr>");
@@ -256,7 +262,7 @@ fn summary_table(facts: &ReportFacts, summary_csv: &str) -> String {
                     if conditional { " †" } else { "" },
                     time_label(time_h)
                 );
-                for (name, _) in TABLE_COLUMNS {
+                for (name, _) in shown {
                     let text = column(name).and_then(|c| record.get(c)).unwrap_or("");
                     match text.parse::<f64>() {
                         Ok(value) => {

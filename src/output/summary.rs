@@ -27,7 +27,7 @@ use crate::stats::clopper_pearson;
 use crate::uncertainty::files::SetTable;
 
 /// The columns of `summary.csv`, in order.
-pub const SUMMARY_COLUMNS: [&str; 26] = [
+pub const SUMMARY_COLUMNS: [&str; 28] = [
     "arm",
     "route",
     "organ",
@@ -39,6 +39,8 @@ pub const SUMMARY_COLUMNS: [&str; 26] = [
     "fraction",
     "fraction_ci95_low",
     "fraction_ci95_high",
+    "cells_of_dose_ci95_low",
+    "cells_of_dose_ci95_high",
     "peak_cells_of_dose",
     "peak_time_h",
     "cell_hours_of_dose",
@@ -149,6 +151,8 @@ pub fn summary_csv(results: &Results, bands: Option<&SetTable>) -> Vec<u8> {
                     float(k as f64 / n.max(1) as f64),
                     float(low),
                     float(high),
+                    float(low * arm.dose_cells),
+                    float(high * arm.dose_cells),
                     float(peak as f64 * scale),
                     float(results.record_times_h[peak_record]),
                     float(cell_hours),
@@ -266,21 +270,37 @@ mod tests {
         let (l0, h0) = clopper_pearson(2, 2, 0.05);
         assert_eq!(
             lines[1],
-            format!("a,iv,lung,0.5,10.0,2,2,10.0,1.0,{l0:?},{h0:?},10.0,0.5,5.0,0.5{empty}")
+            format!(
+                "a,iv,lung,0.5,10.0,2,2,10.0,1.0,{l0:?},{h0:?},{:?},{:?},10.0,0.5,5.0,0.5{empty}",
+                l0 * 10.0,
+                h0 * 10.0
+            )
         );
         let (l1, h1) = clopper_pearson(1, 2, 0.05);
         assert_eq!(
             lines[2],
-            format!("a,iv,lung,2.0,10.0,2,1,5.0,0.5,{l1:?},{h1:?},10.0,0.5,15.0,1.5{empty}")
+            format!(
+                "a,iv,lung,2.0,10.0,2,1,5.0,0.5,{l1:?},{h1:?},{:?},{:?},10.0,0.5,15.0,1.5{empty}",
+                l1 * 10.0,
+                h1 * 10.0
+            )
         );
         let (l2, h2) = clopper_pearson(0, 2, 0.05);
         assert_eq!(
             lines[3],
-            format!("a,iv,liver,0.5,10.0,2,0,0.0,0.0,{l2:?},{h2:?},5.0,2.0,0.0,0.0{empty}")
+            format!(
+                "a,iv,liver,0.5,10.0,2,0,0.0,0.0,{l2:?},{h2:?},{:?},{:?},5.0,2.0,0.0,0.0{empty}",
+                l2 * 10.0,
+                h2 * 10.0
+            )
         );
         assert_eq!(
             lines[4],
-            format!("a,iv,liver,2.0,10.0,2,1,5.0,0.5,{l1:?},{h1:?},5.0,2.0,5.0,0.5{empty}")
+            format!(
+                "a,iv,liver,2.0,10.0,2,1,5.0,0.5,{l1:?},{h1:?},{:?},{:?},5.0,2.0,5.0,0.5{empty}",
+                l1 * 10.0,
+                h1 * 10.0
+            )
         );
         assert_eq!(lines.len(), 5);
     }
