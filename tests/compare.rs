@@ -114,6 +114,7 @@ fn the_paired_standard_error_matches_the_spread_over_seeds() {
     let sd = (differences.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
     let reported = paired_se.iter().sum::<f64>() / n;
     let unpaired = unpaired_se.iter().sum::<f64>() / n;
+    eprintln!("spread over seeds {sd:.1}, paired SE {reported:.1}, unpaired SE {unpaired:.1}");
     assert!(
         (0.55..1.45).contains(&(sd / reported)),
         "spread over seeds {sd}, reported paired SE {reported}"

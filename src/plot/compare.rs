@@ -19,10 +19,22 @@ where
 {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for d in rows {
+        let pair = (d.arm_a.clone(), d.arm_b.clone());
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    // One pair: named in the title, no legend over the data.
+    let named = match &pairs[..] {
+        [(a, b)] => format!("A = {a}, B = {b}; band: 95 %"),
+        _ => "band: 95 %".to_string(),
+    };
     let root = root
         .titled(
-            &format!("Difference in live cells of the dose, A − B — {title}"),
-            (FAMILY, 18),
+            &format!("Live cells of the dose, A − B ({named}) — {title}"),
+            (FAMILY, 16),
         )
         .map_err(e)?;
     let shown: Vec<&str> = places
@@ -39,13 +51,6 @@ where
     } else {
         (t_min / 1.5, t_max * 1.5)
     };
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for d in rows {
-        let pair = (d.arm_a.clone(), d.arm_b.clone());
-        if !pairs.contains(&pair) {
-            pairs.push(pair);
-        }
-    }
     for (place, panel) in shown.iter().zip(panels.iter()) {
         let here: Vec<&Difference> = rows
             .iter()
@@ -116,6 +121,9 @@ where
             chart
                 .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
                 .map_err(e)?;
+        }
+        if pairs.len() < 2 {
+            continue;
         }
         chart
             .configure_series_labels()
