@@ -18,8 +18,9 @@
 //!   SE_A + SE_B, the largest that any correlation allows
 //!   (Cauchy–Schwarz), never an understatement.
 //!
-//! Where neither arm has a simulated cell in the place, the difference and
-//! its SE are 0: see `summary.csv`'s exact intervals for what that means.
+//! Where either arm has fewer than 10 simulated cells in the place, the SE
+//! (a normal approximation) is unreliable — 0 where neither has any — and
+//! the row is flagged `small_count`: see `summary.csv`'s exact intervals.
 
 use std::collections::BTreeMap;
 
@@ -101,7 +102,15 @@ pub struct Difference {
     pub se: f64,
     /// Paired or conservative.
     pub pairing: Pairing,
+    /// Whether either arm has fewer than [`SMALL_COUNT`] simulated cells in
+    /// the place: the standard error (a normal approximation) is then
+    /// unreliable, and 0 where both have none.
+    pub small_count: bool,
 }
+
+/// Below this many simulated cells in a place (in either arm), a
+/// difference's standard error is flagged as unreliable.
+pub const SMALL_COUNT: u64 = 10;
 
 impl Difference {
     /// A − B.
@@ -195,34 +204,47 @@ pub fn parse_summary(text: &str, file: &str) -> Result<Vec<PlaceCount>, String> 
 /// (arm A, arm B, place, time bits) → cells in both, from `pairs.csv`.
 pub type JointCounts = BTreeMap<(String, String, String, u64), u64>;
 
-/// Reads `pairs.csv`.
+/// Reads `pairs.csv`, by column name.
 pub fn parse_pairs(text: &str, file: &str) -> Result<JointCounts, String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| format!("{file}: {e}"))?
+        .clone();
+    let column = |name: &str| {
+        header.iter().position(|h| h == name).ok_or(format!(
+            "{file}: expected a column {name:?} (a pairs.csv written by biodist run), found columns {}",
+            header.iter().collect::<Vec<_>>().join(",")
+        ))
+    };
+    let [arm_a, arm_b, organ, time, both] =
+        ["arm_a", "arm_b", "organ", "time_h", "cells_in_both"].map(column);
+    let (arm_a, arm_b, organ, time, both) = (arm_a?, arm_b?, organ?, time?, both?);
     let mut joint = JointCounts::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         let record = record.map_err(|e| format!("{file} line {line}: {e}"))?;
         let text = |k: usize| record.get(k).unwrap_or("");
-        let time_h: f64 = text(3).parse().map_err(|_| {
+        let time_h: f64 = text(time).parse().map_err(|_| {
             format!(
                 "{file} line {line}: time_h should be a number, found {:?}",
-                text(3)
+                text(time)
             )
         })?;
-        let both: u64 = text(7).parse().map_err(|_| {
+        let count: u64 = text(both).parse().map_err(|_| {
             format!(
                 "{file} line {line}: cells_in_both should be a whole number, found {:?}",
-                text(7)
+                text(both)
             )
         })?;
         joint.insert(
             (
-                text(0).to_string(),
-                text(1).to_string(),
-                text(2).to_string(),
+                text(arm_a).to_string(),
+                text(arm_b).to_string(),
+                text(organ).to_string(),
                 time_h.to_bits(),
             ),
-            both,
+            count,
         );
     }
     Ok(joint)
@@ -234,7 +256,7 @@ pub fn paired_differences(
     joint: &JointCounts,
     a: &str,
     b: &str,
-) -> Vec<Difference> {
+) -> Result<Vec<Difference>, String> {
     let mut out = Vec::new();
     for row_a in rows.iter().filter(|r| r.arm == a) {
         let Some(row_b) = rows.iter().find(|r| {
@@ -251,7 +273,10 @@ pub fn paired_differences(
             )
         };
         let Some(&both) = joint.get(&key(a, b)).or_else(|| joint.get(&key(b, a))) else {
-            continue;
+            return Err(format!(
+                "pairs.csv: expected a row for arms {a} and {b}, {} at {} h (as summary.csv has), found none",
+                row_a.organ, row_a.time_h
+            ));
         };
         let (_, se) = paired(row_a, row_b, both);
         out.push(Difference {
@@ -263,9 +288,10 @@ pub fn paired_differences(
             cells_b: row_b.cells_of_dose(),
             se,
             pairing: Pairing::Paired,
+            small_count: row_a.here.min(row_b.here) < SMALL_COUNT,
         });
     }
-    out
+    Ok(out)
 }
 
 /// The conservative differences of arm `a` of one run and arm `b` of
@@ -293,6 +319,7 @@ pub fn separate_differences(
             cells_b: row_b.cells_of_dose(),
             se,
             pairing: Pairing::Conservative,
+            small_count: row_a.here.min(row_b.here) < SMALL_COUNT,
         });
     }
     out
@@ -313,6 +340,7 @@ pub fn compare_csv(rows: &[Difference]) -> Vec<u8> {
         "ci95_low",
         "ci95_high",
         "standard_error",
+        "small_count",
     ]);
     for d in rows {
         let _ = w.write_record([
@@ -327,6 +355,7 @@ pub fn compare_csv(rows: &[Difference]) -> Vec<u8> {
             &float(d.difference() - 1.96 * d.se),
             &float(d.difference() + 1.96 * d.se),
             d.pairing.label(),
+            if d.small_count { "yes" } else { "no" },
         ]);
     }
     w.into_inner().unwrap_or_default() // infallible: writing to a Vec<u8>

@@ -144,6 +144,7 @@ pub fn table(
         let _ = writeln!(out);
         let range = ranges.iter().find(|r| r.arm == arm.arm);
         let mut behind_knee = Vec::new();
+        let mut small_counts = Vec::new();
         for (i, (time_h, label)) in TABLE_TIMES_H.iter().enumerate() {
             let Some(record) = record_at(results, *time_h) else {
                 continue;
@@ -178,6 +179,18 @@ pub fn table(
                 interval(s.whole_knee),
                 interval(s.cartilage)
             ));
+            for (name, cells) in [
+                ("lung", s.lung),
+                ("liver", s.liver),
+                ("spleen", s.spleen),
+                ("blood", s.blood),
+                ("other organs", s.elsewhere),
+            ] {
+                let k = (cells / one_cell).round() as u64;
+                if (1..10).contains(&k) {
+                    small_counts.push(format!("{name} {label} {}", interval(cells)));
+                }
+            }
             if let Some((knee_low, knee_high, cart_low, cart_high)) =
                 range.and_then(|r| r.at.get(i).copied().flatten())
             {
@@ -216,11 +229,17 @@ pub fn table(
                 for (w, &row) in results.rare_rows.iter().enumerate() {
                     if results.locations[row].ends_with("/cartilage") {
                         let e = rare.occupancy(record, w);
-                        parts.push(format!(
-                            "{label} {} ± {}",
-                            cells_label(e.mean * arm.dose_cells),
-                            cells_label(e.se * arm.dose_cells)
-                        ));
+                        parts.push(if e.mean > 0.0 {
+                            format!(
+                                "{label} {} ± {}",
+                                cells_label(e.mean * arm.dose_cells),
+                                cells_label(e.se * arm.dose_cells)
+                            )
+                        } else {
+                            // No simulated cell had a path there: not a
+                            // measured zero.
+                            format!("{label} none sampled")
+                        });
                     }
                 }
             }
@@ -231,8 +250,23 @@ pub fn table(
                 .enumerate()
                 .filter(|(_, row)| results.locations[**row].ends_with("/cartilage"))
                 .map(|(w, _)| {
-                    let p = rare.ever(last, w).mean.clamp(0.0, 1.0);
-                    format!("{:.3}", -(arm.dose_cells * (-p).ln_1p()).exp_m1())
+                    let entered = rare.ever(last, w);
+                    let at_least_one = |p: f64| {
+                        let p = p.clamp(0.0, 1.0);
+                        -(arm.dose_cells * (-p).ln_1p()).exp_m1()
+                    };
+                    if entered.mean > 0.0 {
+                        // With the estimate's 95 % Monte Carlo interval
+                        // (mean ± 1.96 SE, carried through 1 − (1 − p)^dose).
+                        format!(
+                            "{:.3} (95 %: {:.3}–{:.3})",
+                            at_least_one(entered.mean),
+                            at_least_one(entered.mean - 1.96 * entered.se),
+                            at_least_one(entered.mean + 1.96 * entered.se)
+                        )
+                    } else {
+                        "not estimable: no simulated cell had a path there".to_string()
+                    }
                 })
                 .collect();
             let _ = writeln!(
@@ -242,6 +276,13 @@ pub fn table(
                 results.record_times_h[last],
                 entered.join(", "),
                 conditional_on_label()
+            );
+        }
+        if !small_counts.is_empty() {
+            let _ = writeln!(
+                out,
+                "  small counts (fewer than 10 simulated cells; exact 95 % interval in cells of the dose): {}.",
+                small_counts.join("; ")
             );
         }
         if let Some(sets) = bands {

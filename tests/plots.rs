@@ -99,7 +99,7 @@ fn knee_plot_names_its_series_units_dose_and_bounds() {
         "intra_articular 1.00e8",
         // With 3000 simulated cells no IV cell reaches cartilage: the
         // 95 % upper bound is drawn dashed, never a line at zero.
-        "iv — cartilage: upper 95 % bound where no simulated cell is there",
+        "iv — cartilage: one-sided upper 95 % bound where no simulated cell is there",
     ] {
         assert!(svg.contains(needle), "knee.svg lacks {needle:?}");
     }

@@ -39,10 +39,23 @@ fn report_numbers_equal_summary_csv_and_the_page_stands_alone() {
     let html = fs::read_to_string(ws.path("run/report.html")).unwrap();
     let summary = read_csv(&ws.path("run/summary.csv"));
     let mut checked = 0;
-    for piece in html.split("<td class=\"n\"").skip(1) {
+    // Table cells and in-text numbers (the probability of at least one
+    // arrival) alike.
+    let pieces = html
+        .split("<td class=\"n\"")
+        .skip(1)
+        .map(|p| (p, "</td>"))
+        .chain(
+            html.split("<span class=\"n\"")
+                .skip(1)
+                .map(|p| (p, "</span>")),
+        );
+    let mut in_text = 0;
+    for (piece, close) in pieces {
+        in_text += usize::from(close == "</span>");
         let tag_end = piece.find('>').unwrap();
         let tag = format!(" {}", &piece[..tag_end]);
-        let shown = &piece[tag_end + 1..piece.find("</td>").unwrap()];
+        let shown = &piece[tag_end + 1..piece.find(close).unwrap()];
         let [arm, organ, time_h, column, value] = [
             "data-arm",
             "data-organ",
@@ -69,6 +82,8 @@ fn report_numbers_equal_summary_csv_and_the_page_stands_alone() {
     // 2 arms × 5 places × 4 times, each with at least the count and its
     // interval (3 numbers) and the 3 parameter quantiles.
     assert!(checked >= 2 * 5 * 4 * 6, "numbers checked: {checked}");
+    // The IV arm's probability, with its median and 5–95 % over the sets.
+    assert_eq!(in_text, 4, "in-text numbers");
     // Self-contained: the plots inline, no script, no external resource.
     assert_eq!(html.matches("<svg").count(), 4, "four inline plots");
     assert_eq!(html.matches("<figcaption>").count(), 4);

@@ -84,6 +84,22 @@ fn differences(args: &CompareArgs) -> Result<(Vec<Difference>, String), Error> {
     let arms_a = arms_of(&rows_a);
     match args.dirs.get(1) {
         None => {
+            if let Some(two) = &args.arms
+                && two[0] == two[1]
+            {
+                return Err(Error::Usage {
+                    key: "--arms".to_string(),
+                    expected: "two different arms of the run".to_string(),
+                    found: two.join(","),
+                });
+            }
+            if arms_a.len() < 2 {
+                return Err(Error::Usage {
+                    key: dir_a.display().to_string(),
+                    expected: "a run with two arms or more (or two run folders)".to_string(),
+                    found: format!("one arm ({})", arms_a.join(", ")),
+                });
+            }
             let joint = parse_pairs(&read(dir_a, "pairs.csv")?, "pairs.csv")
                 .map_err(bad_file(dir_a, "pairs.csv"))?;
             let pairs: Vec<(String, String)> = match &args.arms {
@@ -104,7 +120,10 @@ fn differences(args: &CompareArgs) -> Result<(Vec<Difference>, String), Error> {
             };
             let mut out = Vec::new();
             for (a, b) in &pairs {
-                out.extend(paired_differences(&rows_a, &joint, a, b));
+                out.extend(
+                    paired_differences(&rows_a, &joint, a, b)
+                        .map_err(bad_file(dir_a, "pairs.csv"))?,
+                );
             }
             let title = format!(
                 "{}: arms of one run, paired (common random numbers)",
@@ -113,6 +132,19 @@ fn differences(args: &CompareArgs) -> Result<(Vec<Difference>, String), Error> {
             Ok((out, title))
         }
         Some(dir_b) => {
+            let same = match (dir_a.canonicalize(), dir_b.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if same {
+                return Err(Error::Usage {
+                    key: dir_b.display().to_string(),
+                    expected:
+                        "a second, different run folder (for the arms of one run, give it once)"
+                            .to_string(),
+                    found: format!("{} again", dir_a.display()),
+                });
+            }
             let rows_b = parse_summary(&read(dir_b, "summary.csv")?, "summary.csv")
                 .map_err(bad_file(dir_b, "summary.csv"))?;
             let arms_b = arms_of(&rows_b);
@@ -229,16 +261,24 @@ pub fn compare(args: &CompareArgs) -> Result<(), Error> {
                 };
                 let _ = writeln!(
                     out,
-                    "  {place:<16}{label:<6}{:>12}{:>12}{:>12}{:>12}   {} to {}",
+                    "  {place:<16}{label:<6}{:>12}{:>12}{:>12}{:>12}   {} to {}{}",
                     cells_label(d.cells_a),
                     cells_label(d.cells_b),
                     signed(d.difference()),
                     cells_label(d.se),
                     signed(d.difference() - 1.96 * d.se),
-                    signed(d.difference() + 1.96 * d.se)
+                    signed(d.difference() + 1.96 * d.se),
+                    if d.small_count { "  *" } else { "" }
                 );
             }
         }
+    }
+    if rows.iter().any(|d| d.small_count) {
+        let _ = writeln!(
+            out,
+            "* fewer than {} simulated cells in an arm: the standard error is a normal approximation and unreliable (0 where neither arm has a cell); see the exact intervals in summary.csv",
+            crate::compare::SMALL_COUNT
+        );
     }
     let _ = writeln!(
         out,

@@ -602,6 +602,16 @@ fn run_body(
             seconds,
             runs.varied.len()
         );
+        if let Some(sets) = &bands {
+            let _ = writeln!(
+                out,
+                "{}",
+                sets.band_caption().replace(
+                    "Light shade between dashed edges: parameter uncertainty",
+                    "Parameter uncertainty"
+                )
+            );
+        }
     }
     let _ = write!(
         out,

@@ -188,7 +188,7 @@ pub fn report_html(facts: &ReportFacts, summary_csv: &str, plots: &[(&str, &str)
     let _ = writeln!(h, "</table>");
     let _ = writeln!(
         h,
-        "<h2>This run</h2>\n<p>biodist {}; seed {}; {} simulated cells per arm{}. The same seed and cells give the same numbers on any machine and thread count. The run folder holds every number behind this page (<code>summary.csv</code>, <code>counts.csv</code>, <code>rare.csv</code>; see its README).</p>\n</body>\n</html>",
+        "<h2>This run</h2>\n<p>biodist {}; seed {}; {} simulated cells per arm{}. The same seed and cells give the same numbers on any machine and thread count. The run folder holds every number behind this page (<code>summary.csv</code>, <code>counts.csv</code>, <code>rare.csv</code>; <code>output/README.md</code> in the biodist repository explains every file and column).</p>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION"),
         facts.seed,
         facts.cells,
@@ -288,6 +288,48 @@ fn summary_table(facts: &ReportFacts, summary_csv: &str) -> String {
         "</table>\n<p class=\"note\">† conditional on unmeasured {}.</p>",
         escape(&facts.conditional_on)
     );
+    // The probability that at least one cell of the dose ever reaches
+    // cartilage, for the arms where the expected-value estimator ran.
+    let last = rows
+        .keys()
+        .map(|(_, _, t)| f64::from_bits(*t))
+        .fold(f64::NEG_INFINITY, f64::max);
+    for arm in &arms {
+        let Some(record) = rows.get(&(arm.clone(), "knee/cartilage".to_string(), last.to_bits()))
+        else {
+            continue;
+        };
+        let number = |name: &str| {
+            let text = column(name).and_then(|c| record.get(c)).unwrap_or("");
+            text.parse::<f64>().ok().map(|value| {
+                format!(
+                    "<span class=\"n\" data-arm=\"{}\" data-organ=\"knee/cartilage\" data-time-h=\"{}\" data-column=\"{name}\" data-value=\"{}\">{}</span>",
+                    escape(arm),
+                    escape(record.get(time_c).unwrap_or("")),
+                    escape(text),
+                    three_digits(value)
+                )
+            })
+        };
+        let Some(probability) = number("prob_at_least_one_entered") else {
+            continue;
+        };
+        let mut sentence = format!(
+            "<p><b>Arm {}:</b> probability that at least one cell of the dose ever enters cartilage by {} (expected-value estimate, at the run's parameter values): {probability}",
+            escape(arm),
+            time_label(last)
+        );
+        if let (Some(low), Some(median), Some(high)) = (
+            number("param_q05_prob_at_least_one"),
+            number("param_median_prob_at_least_one"),
+            number("param_q95_prob_at_least_one"),
+        ) {
+            sentence.push_str(&format!(
+                "; over the parameter sets, median {median} (5–95 %: {low} to {high})"
+            ));
+        }
+        let _ = writeln!(h, "{sentence}. †</p>");
+    }
     h
 }
 

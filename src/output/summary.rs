@@ -5,7 +5,7 @@
 //! - the place's peak and time of peak;
 //! - the live cell-hours of the dose up to that time, from the exact tick
 //!   tallies (not a trapezoid), and the mean residence time: those
-//!   cell-hours per injected cell (the compartmental mean residence time of
+//!   cell-hours per injected cell (`mean_residence_per_injected_cell_h`, the compartmental mean residence time of
 //!   the place, up to that time);
 //! - for a knee compartment of an arm given into the blood, the
 //!   rare-destination estimate of `rare.csv` (expected live cells, its SE,
@@ -44,7 +44,7 @@ pub const SUMMARY_COLUMNS: [&str; 28] = [
     "peak_cells_of_dose",
     "peak_time_h",
     "cell_hours_of_dose",
-    "mean_residence_h",
+    "mean_residence_per_injected_cell_h",
     "expected_cells_of_dose",
     "expected_cells_se",
     "expected_entered_cells_of_dose",

@@ -112,6 +112,16 @@ fn title(inputs: &PlotInputs, what: &str) -> String {
     )
 }
 
+/// [`title`] with every arm's dose.
+fn title_with_doses(inputs: &PlotInputs, table: &CountsTable, what: &str) -> String {
+    let doses: Vec<String> = table
+        .arms
+        .iter()
+        .map(|a| format!("{} {:.2e}", a.arm, a.dose_cells))
+        .collect();
+    format!("{} — dose: {}", title(inputs, what), doses.join(", "))
+}
+
 fn to_error(name: &'static str) -> impl Fn(String) -> PlotError {
     move |message| PlotError { name, message }
 }
@@ -134,7 +144,10 @@ where
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let root = root
-        .titled(&title(inputs, "Live cells per organ"), (FAMILY, 24))
+        .titled(
+            &title_with_doses(inputs, table, "Live cells per organ"),
+            (FAMILY, 20),
+        )
         .map_err(e)?;
     let (main, footer) = root.split_vertically(root.dim_in_pixel().1.saturating_sub(FOOTER));
     let panels = main.split_evenly((1, table.arms.len().max(1)));
@@ -163,24 +176,25 @@ where
             let mut band_high = Vec::new();
             for (r, &t) in table.record_times_h.iter().enumerate() {
                 let k = arm.sum(r, |l, s| s == ALIVE && group_of(l) == Some(i));
-                let n = arm.simulated.max(1) as f64;
-                let f = k as f64 / n;
-                let se = (f * (1.0 - f) / n).sqrt();
                 if k > 0 && t > 0.0 {
+                    // The exact (Clopper–Pearson) 95 % interval, as in the tables.
+                    let (low, high) = crate::stats::clopper_pearson(k, arm.simulated, 0.05);
                     points.push((t, arm.of_dose(k)));
-                    band_low.push((t, ((f - 1.96 * se) * arm.dose_cells).max(1.0)));
-                    band_high.push((t, ((f + 1.96 * se) * arm.dose_cells).max(1.0)));
+                    band_low.push((t, (low * arm.dose_cells).max(1.0)));
+                    band_high.push((t, (high * arm.dose_cells).max(1.0)));
                 }
             }
-            if points.iter().all(|p| p.1 < 1.0) {
-                continue;
-            }
+            // The parameter band first (it may exist where the central run
+            // has no cell).
             if let Some(sets) = &table.parameter_sets {
                 let pick = |l: &str| group_of(l) == Some(i);
                 draw_parameter_band(&mut chart, &table.record_times_h, 1.0, colour, |t| {
                     sets.band(&arm.arm, t, pick)
                 })
                 .map_err(e)?;
+            }
+            if points.iter().all(|p| p.1 < 1.0) {
+                continue;
             }
             let band: Vec<(f64, f64)> = band_low
                 .iter()
@@ -217,15 +231,12 @@ where
 /// What the shaded bands are, for a plot's footnote.
 fn band_note(table: &CountsTable, monte_carlo_band: bool) -> String {
     let mut note = if monte_carlo_band {
-        "Shaded: Monte Carlo 95 % interval (binomial).".to_string()
+        "Shaded: Monte Carlo 95 % interval (exact, Clopper–Pearson).".to_string()
     } else {
         String::new()
     };
     if let Some(sets) = &table.parameter_sets {
-        note.push_str(&format!(
-            " Light shade between dashed edges: parameter uncertainty, 5–95 % over {} parameter sets drawn from the provisional parameters' ranges (median not drawn).",
-            sets.sets
-        ));
+        note.push_str(&format!(" {}", sets.band_caption()));
     }
     note
 }
@@ -379,7 +390,10 @@ where
                         .collect();
                     (!picked.is_empty()).then(|| {
                         let mean: f64 = picked.iter().map(|v| v.0).sum();
-                        let se = picked.iter().map(|v| v.1 * v.1).sum::<f64>().sqrt();
+                        // The rows' estimates come from the same cells, so
+                        // they are correlated: the sum of their SEs bounds
+                        // the SE of their sum (Cauchy–Schwarz).
+                        let se: f64 = picked.iter().map(|v| v.1).sum();
                         (mean, se)
                     })
                 })
@@ -482,7 +496,7 @@ where
                         format!("{} — {part}: upper 95 % bound of the estimate", arm.arm)
                     } else {
                         format!(
-                            "{} — {part}: upper 95 % bound where no simulated cell is there",
+                            "{} — {part}: one-sided upper 95 % bound where no simulated cell is there",
                             arm.arm
                         )
                     })
@@ -583,7 +597,10 @@ where
         })
         .collect();
     let mut chart = ChartBuilder::on(root)
-        .caption(title(inputs, "Where the dose is"), (FAMILY, 22))
+        .caption(
+            title_with_doses(inputs, table, "Where the dose is"),
+            (FAMILY, 20),
+        )
         .margin(15)
         .x_label_area_size(60)
         .y_label_area_size(70)
@@ -650,6 +667,7 @@ fn hours_label(t: f64) -> String {
 
 fn draw_lung_filter<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    table: &CountsTable,
     inputs: &PlotInputs,
 ) -> Result<(), String>
 where
@@ -658,7 +676,10 @@ where
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let root = root
-        .titled(&title(inputs, "The lung filter"), (FAMILY, 22))
+        .titled(
+            &title_with_doses(inputs, table, "The lung filter"),
+            (FAMILY, 20),
+        )
         .map_err(e)?;
     let (upper, lower) = root.split_vertically((HEIGHT as f64 * 0.6) as u32);
     let d_max = 40.0;
@@ -818,8 +839,8 @@ pub fn draw_all(table: &CountsTable, inputs: &PlotInputs) -> Result<Vec<Drawn>, 
         )?,
         both(
             "lung_filter",
-            |a| draw_lung_filter(a, inputs),
-            |a| draw_lung_filter(a, inputs),
+            |a| draw_lung_filter(a, table, inputs),
+            |a| draw_lung_filter(a, table, inputs),
         )?,
     ])
 }

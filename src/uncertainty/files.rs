@@ -1,7 +1,8 @@
 //! The files of `biodist run --uncertainty K`, and reading them back:
 //!
-//! - `parameter_sets.csv`: `set,key,value,low,high,scale`, the drawn value
-//!   of every varied parameter in every set;
+//! - `parameter_sets.csv`: `set,key,value,low,high,scale,central`, the
+//!   drawn value of every varied parameter in every set, with its range and
+//!   the value the run itself used;
 //! - `uncertainty.csv`: `set,arm,time_h,location,cells_of_dose`, each set's
 //!   live cells of the dose per location and record time (rows with none
 //!   left out);
@@ -23,7 +24,7 @@ use crate::results::Results;
 /// Serializes `parameter_sets.csv`.
 pub fn parameter_sets_csv(varied: &[Varied], sets: &[Vec<f64>]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["set", "key", "value", "low", "high", "scale"]);
+    let _ = w.write_record(["set", "key", "value", "low", "high", "scale", "central"]);
     for (s, values) in sets.iter().enumerate() {
         for (v, value) in varied.iter().zip(values) {
             let _ = w.write_record([
@@ -33,6 +34,7 @@ pub fn parameter_sets_csv(varied: &[Varied], sets: &[Vec<f64>]) -> Vec<u8> {
                 &float(v.low),
                 &float(v.high),
                 v.scale.label(),
+                &float(v.central),
             ]);
         }
     }
@@ -103,6 +105,10 @@ pub struct SetTable {
     pub sets: usize,
     /// Varied parameters (keys), in file order.
     pub keys: Vec<String>,
+    /// Varied parameters whose value in the run itself is an end of their
+    /// range (`key = value (low–high)`): the band can then lie to one side
+    /// of the run's own numbers.
+    pub at_range_end: Vec<String>,
     /// (arm, time_h bits) → per set, location → live cells of the dose.
     cells: BTreeMap<(String, u64), Vec<BTreeMap<String, f64>>>,
     /// (arm, location, time_h bits) → per set (expected live cells of the
@@ -174,6 +180,15 @@ impl SetTable {
             let key = field(&record, 1, "parameter_sets.csv", line)?;
             if !table.keys.iter().any(|k| k == key) {
                 table.keys.push(key.to_string());
+                let [low, high, central] =
+                    [3, 4, 6].map(|k| number(&record, k, "parameter_sets.csv", line));
+                let (low, high, central) = (low?, high?, central?);
+                // Exact: the three are printed from the same f64 values.
+                if central.to_bits() == low.to_bits() || central.to_bits() == high.to_bits() {
+                    table
+                        .at_range_end
+                        .push(format!("{key} = {central} ({low}–{high})"));
+                }
             }
         }
         let sets = table.sets;
@@ -202,6 +217,31 @@ impl SetTable {
                 .or_insert_with(|| vec![(0.0, 0.0); sets])[s] = (expected, at_least_one);
         }
         Ok(table)
+    }
+
+    /// What a parameter band is, for captions and notes: the number of
+    /// sets, that only provisional parameters vary (assumed ones, such as
+    /// synovial transmigration and the osteoarthritis path, keep their
+    /// values), that each set carries its own Monte Carlo noise, and which
+    /// run values sit at an end of their range.
+    pub fn band_caption(&self) -> String {
+        let mut text = format!(
+            "Light shade between dashed edges: parameter uncertainty, 5–95 % over {} parameter sets drawn from the ranges of the provisional parameters only (assumed ones keep their values); each set's value includes its own Monte Carlo noise.",
+            self.sets
+        );
+        if self.sets < 20 {
+            text.push_str(&format!(
+                " With {} sets the 5–95 % band is close to the range of the sets.",
+                self.sets
+            ));
+        }
+        if !self.at_range_end.is_empty() {
+            text.push_str(&format!(
+                " The run's own values sit at an end of the range for {}, so the band can lie to one side of the run's line.",
+                self.at_range_end.join(", ")
+            ));
+        }
+        text
     }
 
     /// Live cells of the dose of `arm` at `time_h` in the locations `pick`

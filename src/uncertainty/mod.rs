@@ -31,6 +31,8 @@ pub struct Varied {
     pub high: f64,
     /// Linear or log-uniform.
     pub scale: Scale,
+    /// The value the run itself used (the preset's, unless the scenario set it).
+    pub central: f64,
 }
 
 /// The parameters of `params` that `--uncertainty` varies: provisional, with
@@ -45,6 +47,7 @@ pub fn varied(params: &ParamSet) -> Vec<Varied> {
                 key: p.key.clone(),
                 low: range.low,
                 high: range.high,
+                central: p.value,
                 // A log range needs two positive ends; presets give them
                 // (a test checks), but fall back to linear rather than NaN.
                 scale: if range.low > 0.0 {
@@ -125,12 +128,14 @@ mod tests {
                 low: 2.0,
                 high: 4.0,
                 scale: Scale::Linear,
+                central: 3.0,
             },
             Varied {
                 key: "b".into(),
                 low: 1.0,
                 high: 100.0,
                 scale: Scale::Log,
+                central: 10.0,
             },
         ];
         let sets = draw_sets(&varied, 4000, 7);
