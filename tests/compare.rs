@@ -178,6 +178,34 @@ fn compare_names_missing_files_and_unknown_arms() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"));
+    for (args, needles) in [
+        (
+            vec!["compare", "run", "--arms", "a,a"],
+            vec!["--arms", "two different arms", "found a,a"],
+        ),
+        (
+            vec!["compare", "run", "run"],
+            vec!["a second, different run folder", "run again"],
+        ),
+    ] {
+        let stderr = stderr_of(&ws.biodist(&args).code(2));
+        for needle in needles {
+            assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        }
+    }
+    // A run with one arm has nothing to pair.
+    let one_arm = Workspace::new(&two_arms("").replace(
+        "[[arms]]\nname = \"b\"\nroute = \"iv\"\ndose_cells = 5e5\ninterventions = []\n",
+        "",
+    ));
+    one_arm
+        .biodist(&["run", "scenario.toml", "--out", "run"])
+        .success();
+    let stderr = stderr_of(&one_arm.biodist(&["compare", "run"]).code(2));
+    assert!(
+        stderr.contains("a run with two arms or more") && stderr.contains("found one arm (a)"),
+        "{stderr}"
+    );
 }
 
 #[test]
