@@ -58,6 +58,7 @@ fn setup(mean_passes: f64) -> (Circulation, ArrestOdds) {
     let odds = ArrestOdds {
         after_venous: vec![(2, 0.0)],
         after_arterial: vec![(3, 0.5 * q), (4, 0.3 * q), (5, 0.2 * q)],
+        diameter_um: 20.0,
     };
     (circulation, odds)
 }

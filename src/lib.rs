@@ -29,6 +29,7 @@ pub mod engine;
 pub mod error;
 pub mod expect;
 pub mod model;
+pub mod observe;
 pub mod output;
 pub mod plot;
 pub mod report;

@@ -27,6 +27,7 @@ fn setup() -> (Circulation, ArrestOdds) {
         ArrestOdds {
             after_venous: vec![(2, 0.02)],
             after_arterial: vec![(3, 0.01), (4, 0.02), (5, 0.005)],
+            diameter_um: 20.0,
         },
     )
 }

@@ -181,9 +181,17 @@ pub fn simulate_body(
         .map(|arm| run::ArmEngine {
             body: &arm.body,
             source: &arm.source,
+            scorer: None,
         })
         .collect();
-    let ((tallies, pairs), threads) = run::with_threads(threads, || {
+    let (
+        run::BodyRun {
+            arms: tallies,
+            pairs,
+            ..
+        },
+        threads,
+    ) = run::with_threads(threads, || {
         run::simulate_body_arms(
             &engines,
             &membership,

@@ -65,9 +65,10 @@ pub fn run_parameter_sets(
             .map(|c| run::ArmEngine {
                 body: &c.body,
                 source: &c.source,
+                scorer: None,
             })
             .collect();
-        let ((tallies, _), _) = run::with_threads(threads, || {
+        let (run::BodyRun { arms: tallies, .. }, _) = run::with_threads(threads, || {
             run::simulate_body_arms(
                 &engines,
                 &[],

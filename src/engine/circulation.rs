@@ -71,6 +71,9 @@ pub struct ArrestOdds {
     pub after_venous: Vec<(usize, f64)>,
     /// Arrest outcomes at the end of an arterial phase: (state, probability).
     pub after_arterial: Vec<(usize, f64)>,
+    /// The cell's diameter (µm), for observation models (a label's amount
+    /// per cell scales with its volume).
+    pub diameter_um: f64,
 }
 
 impl ArrestOdds {
@@ -461,6 +464,7 @@ mod tests {
         let odds = ArrestOdds {
             after_venous: vec![(2, 0.3)],
             after_arterial: vec![(3, 0.1), (4, 0.2)],
+            diameter_um: 20.0,
         };
         (circulation, odds)
     }

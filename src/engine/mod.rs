@@ -10,6 +10,7 @@ pub mod graph;
 pub mod journey;
 pub mod law;
 pub mod pairs;
+pub mod path;
 pub mod rare;
 pub mod stream;
 pub mod tally;

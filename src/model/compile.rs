@@ -244,6 +244,20 @@ pub struct ModelCellSource {
 }
 
 impl ModelCellSource {
+    /// E[d³] of the product's diameters (µm³): for a mixture of log-normals
+    /// with medians m and geometric SDs g, Σ fraction · m³ · exp(9 (ln g)² / 2).
+    pub fn mean_cubed_diameter_um3(&self) -> f64 {
+        let mut below = 0.0;
+        self.components
+            .iter()
+            .map(|c| {
+                let fraction = c.cumulative_fraction - below;
+                below = c.cumulative_fraction;
+                fraction * (3.0 * c.ln_median_um + 4.5 * c.ln_gsd * c.ln_gsd).exp()
+            })
+            .sum()
+    }
+
     /// Draws a diameter (µm) from the product's mixture.
     pub fn draw_diameter_um(&self, attributes: &mut CellRng) -> f64 {
         let pick = uniform(attributes);
@@ -277,6 +291,7 @@ impl ModelCellSource {
 
     /// Fills the arrest odds of a cell of `diameter_um`.
     pub fn fill_odds(&self, diameter_um: f64, odds: &mut ArrestOdds) {
+        odds.diameter_um = diameter_um;
         let [lung_pass, systemic_pass, liver_pass] = self.passages(diameter_um);
         odds.after_venous.push((self.lung_target, 1.0 - lung_pass));
         let mut liver_arrest = 0.0;

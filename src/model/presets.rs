@@ -484,6 +484,10 @@ pub fn common() -> Vec<Param> {
         param("cryopreserved.adhesion_factor", 1.5, "1", Assumed, "thawed MSC trigger more coagulation (IBMIR, Moll 2012, parameters.md §6); size assumed").range(1.0, 2.5, Linear),
         param("patent_foramen_ovale.shunt", 0.005, "1", Assumed, "a PFO is found in 27.3 % of adults at autopsy (Hagen 1984 Mayo Clin Proc 59:17); the resting right-to-left flow is below blood-gas detection in 31/34 PFO patients (Devuyst 2004), so ≤ 1 %: half of that").range(0.0, 0.01, Linear),
     ]
+    .into_iter()
+    // What assays see: radiolabel kinetics and DNA persistence.
+    .chain(crate::observe::labels::label_parameters())
+    .collect()
 }
 
 #[cfg(test)]

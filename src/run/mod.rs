@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::engine::circulation::{ArrestOdds, BloodClock};
 use crate::engine::journey::{BodyGraph, CellSource, RareScratch, follow_cell_scored};
 use crate::engine::pairs::{PairTally, RecordPositions};
+use crate::engine::path::{CellPath, MeanTally, PathScorer};
 use crate::engine::rare::RareTally;
 use crate::engine::tally::hours_to_ticks;
 use crate::engine::{
@@ -94,6 +95,19 @@ pub struct ArmEngine<'a> {
     pub body: &'a BodyGraph,
     /// Where and how its cells start.
     pub source: &'a dyn CellSource,
+    /// What an assay sees of each cell, where the arm is observed.
+    pub scorer: Option<&'a dyn PathScorer>,
+}
+
+/// What [`simulate_body_arms`] returns.
+#[derive(Debug, Clone)]
+pub struct BodyRun {
+    /// Each arm's tallies.
+    pub arms: Vec<(Tally, RareTally)>,
+    /// Joint tallies of the arms' paired cells.
+    pub pairs: PairTally,
+    /// Each arm's observed signal (where it has a scorer).
+    pub observed: Vec<Option<MeanTally>>,
 }
 
 /// Simulates cells `0..cells` of one arm of a body under `seed`: each cell's
@@ -108,8 +122,12 @@ pub fn simulate_body_cells(
     batch_cells: u64,
     on_batch_done: &(dyn Fn(u64) + Sync),
 ) -> (Tally, RareTally) {
-    let arm = ArmEngine { body, source };
-    let (mut arms, _) = simulate_body_arms(
+    let arm = ArmEngine {
+        body,
+        source,
+        scorer: None,
+    };
+    let BodyRun { mut arms, .. } = simulate_body_arms(
         &[arm],
         &[],
         0,
@@ -143,7 +161,7 @@ pub fn simulate_body_arms(
     cells: u64,
     batch_cells: u64,
     on_batch_done: &(dyn Fn(u64) + Sync),
-) -> (Vec<(Tally, RareTally)>, PairTally) {
+) -> BodyRun {
     let batch_cells = batch_cells.max(1);
     let batches = cells.div_ceil(batch_cells);
     let records = clock.len();
@@ -164,6 +182,17 @@ pub fn simulate_body_arms(
             .collect::<Vec<_>>()
     };
     let empty_pairs = || PairTally::new(pair_shape.0, records, pair_shape.1);
+    let empty_observed = || {
+        arms.iter()
+            .map(|arm| arm.scorer.map(|s| MeanTally::new(records, s.columns())))
+            .collect::<Vec<_>>()
+    };
+    let observing = arms.iter().any(|a| a.scorer.is_some());
+    let widest = arms
+        .iter()
+        .filter_map(|a| a.scorer.map(|s| s.columns()))
+        .max()
+        .unwrap_or(0);
     let largest = |f: fn(&BodyGraph) -> usize| arms.iter().map(|a| f(a.body)).max().unwrap_or(0);
     let slot_count = largest(|b| b.slot_count);
     let watched = largest(|b| b.rare_watched.len());
@@ -175,6 +204,8 @@ pub fn simulate_body_arms(
             ArrestOdds::default(),
             RareScratch::new(records, watched),
             vec![RecordPositions::new(records); arms.len()],
+            empty_observed(),
+            (CellPath::default(), vec![0.0; records * widest]),
         )
     };
     let blood_clocks: Vec<BloodClock> = arms
@@ -188,7 +219,17 @@ pub fn simulate_body_arms(
         .into_par_iter()
         .fold(
             empty,
-            |(mut tallies, mut pairs, mut visited, mut odds, mut scratch, mut positions), batch| {
+            |(
+                mut tallies,
+                mut pairs,
+                mut visited,
+                mut odds,
+                mut scratch,
+                mut positions,
+                mut observed,
+                (mut path, mut signal),
+            ),
+             batch| {
                 let first = batch * batch_cells;
                 let last = (first + batch_cells).min(cells);
                 for cell in first..last {
@@ -203,6 +244,10 @@ pub fn simulate_body_arms(
                         let slots = &arm.body.slots;
                         if pairing {
                             at.start(slots[start]);
+                        }
+                        let scoring = observing && arm.scorer.is_some();
+                        if scoring {
+                            path.start(slots[start], odds.diameter_um);
                         }
                         let (tally, rare) = &mut tallies[a];
                         follow_cell_scored(
@@ -221,28 +266,64 @@ pub fn simulate_body_arms(
                                     let tick = hours_to_ticks(time_h).min(last_tick);
                                     at.moved(clock.records_before(tick), slots[to]);
                                 }
+                                if scoring {
+                                    path.moves.push((time_h, slots[to]));
+                                }
                             },
                         );
                         rare.add_cell(&scratch);
+                        if let (Some(scorer), Some(tally)) = (arm.scorer, observed[a].as_mut()) {
+                            let values = &mut signal[..records * scorer.columns()];
+                            values.fill(0.0);
+                            scorer.score(&path, clock.hours(), values);
+                            tally.add_cell(values);
+                        }
                     }
                     if pairing {
                         pairs.add_cell(&positions, membership);
                     }
                 }
                 on_batch_done((last - first) * arms.len() as u64);
-                (tallies, pairs, visited, odds, scratch, positions)
+                (
+                    tallies,
+                    pairs,
+                    visited,
+                    odds,
+                    scratch,
+                    positions,
+                    observed,
+                    (path, signal),
+                )
             },
         )
-        .map(|(tallies, pairs, ..)| (tallies, pairs))
+        .map(|(tallies, pairs, _, _, _, _, observed, _)| BodyRun {
+            arms: tallies,
+            pairs,
+            observed,
+        })
         .reduce(
-            || (empty_tallies(), empty_pairs()),
-            |(a, pairs_a), (b, pairs_b)| {
-                let merged = a
+            || BodyRun {
+                arms: empty_tallies(),
+                pairs: empty_pairs(),
+                observed: empty_observed(),
+            },
+            |a, b| BodyRun {
+                arms: a
+                    .arms
                     .into_iter()
-                    .zip(&b)
+                    .zip(&b.arms)
                     .map(|(x, y)| (x.0.merge(&y.0), x.1.merge(&y.1)))
-                    .collect();
-                (merged, pairs_a.merge(&pairs_b))
+                    .collect(),
+                pairs: a.pairs.merge(&b.pairs),
+                observed: a
+                    .observed
+                    .into_iter()
+                    .zip(&b.observed)
+                    .map(|(x, y)| match (x, y) {
+                        (Some(x), Some(y)) => Some(x.merge(y)),
+                        (x, _) => x,
+                    })
+                    .collect(),
             },
         )
 }
