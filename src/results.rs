@@ -17,6 +17,19 @@ pub struct ArmResult {
     pub tally: Tally,
     /// The rare-destination estimator's sums (physiological arms).
     pub rare: Option<RareTally>,
+    /// What the arm's assays saw, where it has any.
+    pub observed: Option<ArmObserved>,
+}
+
+/// The signals of an arm's assays.
+#[derive(Debug, Clone)]
+pub struct ArmObserved {
+    /// (assay name, assay) in the arm's order; each has one column per group.
+    pub assays: Vec<(String, crate::observe::Assay)>,
+    /// The reported places (groups), in column order within an assay.
+    pub groups: Vec<String>,
+    /// Per-cell signal sums, columns assay-major.
+    pub tally: crate::engine::path::MeanTally,
 }
 
 /// Everything a run produced, in output order.

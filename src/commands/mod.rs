@@ -65,6 +65,7 @@ pub fn simulate(
             dose_cells: scenario.cells() as f64,
             tally,
             rare: None,
+            observed: None,
         }],
         pairs: None,
     };
@@ -175,20 +176,51 @@ pub fn simulate_body(
     let states: Vec<&str> = rows.iter().map(|r| r.state).collect();
     let groups = OrganGroups::of_rows(&locations, &states);
     let membership = groups.membership(rows.len()).unwrap_or_default();
+    // The arms' assays, each reporting per group of rows.
+    let rows_for_observer = crate::observe::RowsForObserver {
+        locations: &locations,
+        states: &states,
+        group_rows: &groups.rows,
+        group_names: &groups.names,
+    };
+    let observers: Vec<Option<crate::observe::Observers>> = checked
+        .arms
+        .iter()
+        .zip(&checked.compiled)
+        .map(|(arm, compiled)| {
+            let observers: Vec<(String, crate::observe::Observer)> = arm
+                .observe
+                .iter()
+                .filter_map(|name| {
+                    let assay = crate::observe::assay_named(name, &checked.params)?;
+                    let observer = crate::observe::Observer::new(
+                        assay,
+                        &rows_for_observer,
+                        compiled.source.mean_cubed_diameter_um3(),
+                    );
+                    Some((name.clone(), observer))
+                })
+                .collect();
+            (!observers.is_empty()).then_some(crate::observe::Observers { observers })
+        })
+        .collect();
     let engines: Vec<run::ArmEngine> = checked
         .compiled
         .iter()
-        .map(|arm| run::ArmEngine {
+        .zip(&observers)
+        .map(|(arm, observers)| run::ArmEngine {
             body: &arm.body,
             source: &arm.source,
-            scorer: None,
+            scorer: observers
+                .as_ref()
+                .map(|o| o as &dyn crate::engine::path::PathScorer),
         })
         .collect();
     let (
         run::BodyRun {
             arms: tallies,
             pairs,
-            ..
+            observed,
         },
         threads,
     ) = run::with_threads(threads, || {
@@ -207,12 +239,24 @@ pub fn simulate_body(
         .arms
         .iter()
         .zip(tallies)
-        .map(|(arm, (tally, rare))| ArmResult {
+        .zip(observed.into_iter().zip(&observers))
+        .map(|((arm, (tally, rare)), (observed, observers))| ArmResult {
             arm: arm.name.clone(),
             route: arm.route.label(),
             dose_cells: arm.dose_cells,
             tally,
             rare: Some(rare),
+            observed: observed.zip(observers.as_ref()).map(|(tally, o)| {
+                crate::results::ArmObserved {
+                    assays: o
+                        .observers
+                        .iter()
+                        .map(|(name, observer)| (name.clone(), observer.assay().clone()))
+                        .collect(),
+                    groups: groups.names.clone(),
+                    tally,
+                }
+            }),
         })
         .collect();
     let rare_rows = checked
@@ -308,6 +352,7 @@ fn knee_ranges(
                 dose_cells: arm.dose_cells,
                 tally: tally.0,
                 rare: Some(tally.1),
+                observed: None,
             }];
             let results = body_results(
                 scenario.record_times_h(),
@@ -374,6 +419,9 @@ fn body_files(
     ];
     if let Some(pairs) = crate::output::pairs::pairs_csv(results) {
         files.push(("pairs.csv".to_string(), pairs));
+    }
+    if let Some(observed) = crate::output::observed::observed_csv(results) {
+        files.push(("observed.csv".to_string(), observed));
     }
     files.extend(plots);
     if let Some(sets) = set_files {

@@ -90,6 +90,7 @@ pub fn run_parameter_sets(
                 dose_cells: arm.dose_cells,
                 tally,
                 rare: Some(rare),
+                observed: None,
             })
             .collect();
         let Some(first) = compiled.first() else {

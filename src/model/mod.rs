@@ -199,4 +199,6 @@ pub struct ArmSpec {
     pub dose_cells: f64,
     /// Interventions applied to this arm.
     pub interventions: Vec<Intervention>,
+    /// Assays that observe it (names from `crate::observe::ASSAY_NAMES`).
+    pub observe: Vec<String>,
 }

@@ -33,6 +33,80 @@ use crate::engine::path::{CellPath, PathScorer};
 use crate::model::locations::{ALIVE, CLEARED, NOT_YET_INJECTED};
 use labels::Label;
 
+/// The assays a scenario arm can name in `observe`. Radiolabels are as
+/// imaged (not decay-corrected) unless the name ends `_decay_corrected`
+/// (ex-vivo counting against standards).
+pub const ASSAY_NAMES: [&str; 12] = [
+    "in111",
+    "in111_decay_corrected",
+    "tc99m_hmpao",
+    "tc99m_hmpao_decay_corrected",
+    "f18_fdg",
+    "f18_fdg_decay_corrected",
+    "cr51",
+    "cr51_decay_corrected",
+    "human_dna",
+    "bioluminescence",
+    "live_cells",
+    "particle_label",
+];
+
+/// The assay called `name` (one of [`ASSAY_NAMES`]) with the values of
+/// `params`.
+pub fn assay_named(name: &str, params: &crate::model::ParamSet) -> Option<Assay> {
+    let (label, decay_corrected) = match name.strip_suffix("_decay_corrected") {
+        Some(label) => (label, true),
+        None => (name, false),
+    };
+    if let Some(label) = labels::Label::from_params(params, label) {
+        return Some(Assay::Radiolabel {
+            label,
+            decay_corrected,
+            bound_fraction: 1.0,
+        });
+    }
+    match name {
+        "human_dna" => Some(Assay::HumanDna {
+            dead_cell_dna_half_life_h: params.get("dna.dead_cell_half_life_h"),
+        }),
+        "bioluminescence" => Some(Assay::Bioluminescence),
+        "live_cells" => Some(Assay::LiveCells),
+        "particle_label" => Some(Assay::ParticleLabel),
+        _ => None,
+    }
+}
+
+/// Several assays of one arm, side by side (their columns concatenated).
+#[derive(Debug, Clone)]
+pub struct Observers {
+    /// (assay name, observer), in the arm's order.
+    pub observers: Vec<(String, Observer)>,
+}
+
+impl PathScorer for Observers {
+    fn columns(&self) -> usize {
+        self.observers.iter().map(|(_, o)| o.columns()).sum()
+    }
+
+    fn score(&self, path: &CellPath, record_times_h: &[f64], out: &mut [f64]) {
+        let total = self.columns();
+        let mut own = Vec::new();
+        let mut first = 0;
+        for (_, o) in &self.observers {
+            let width = o.columns();
+            own.clear();
+            own.resize(record_times_h.len() * width, 0.0);
+            o.score(path, record_times_h, &mut own);
+            for r in 0..record_times_h.len() {
+                for c in 0..width {
+                    out[r * total + first + c] += own[r * width + c];
+                }
+            }
+            first += width;
+        }
+    }
+}
+
 /// An assay.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Assay {
@@ -128,10 +202,14 @@ impl Observer {
     /// `mean_cubed_diameter_um3`.
     pub fn new(assay: Assay, rows: &RowsForObserver, mean_cubed_diameter_um3: f64) -> Self {
         let n = rows.locations.len();
+        // A group reports its locations whatever the state: an assay sees
+        // debris where it lies (the groups list live rows only).
         let mut slot_groups = vec![Vec::new(); n];
         for (g, members) in rows.group_rows.iter().enumerate() {
-            for &row in members {
-                slot_groups[row].push(g);
+            for (slot, location) in rows.locations.iter().enumerate() {
+                if members.iter().any(|&m| rows.locations[m] == *location) {
+                    slot_groups[slot].push(g);
+                }
             }
         }
         let free_groups = match &assay {
@@ -253,7 +331,8 @@ mod tests {
     use super::*;
 
     /// Rows: 0 not injected, 1 lung alive, 2 liver alive, 3 lung dead,
-    /// 4 liver dead, 5 cleared; groups lung {1, 3}, liver {2, 4}, marrow {}.
+    /// 4 liver dead, 5 cleared; groups (live rows) lung {1}, liver {2},
+    /// marrow {}: the dead rows of the same locations belong to them too.
     fn observer(assay: Assay) -> Observer {
         let locations: Vec<String> = [
             "not_yet_injected",
@@ -267,7 +346,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let states = ["alive", "alive", "alive", "dead", "dead", "dead"];
-        let group_rows = vec![vec![1, 3], vec![2, 4], vec![]];
+        let group_rows = vec![vec![1], vec![2], vec![]];
         let group_names: Vec<String> = ["lung", "liver", "marrow"]
             .iter()
             .map(|s| s.to_string())

@@ -3,6 +3,7 @@
 
 pub mod folder;
 pub mod html;
+pub mod observed;
 pub mod pairs;
 pub mod provenance;
 pub mod summary;

@@ -256,6 +256,7 @@ mod tests {
                 dose_cells: 10.0,
                 tally,
                 rare: None,
+                observed: None,
             }],
             pairs: None,
         };

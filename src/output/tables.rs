@@ -148,6 +148,7 @@ mod tests {
                 dose_cells: 2.0,
                 tally,
                 rare: None,
+                observed: None,
             }],
             pairs: None,
         }

@@ -148,6 +148,11 @@ pub struct ArmSection {
     /// Interventions applied to this arm.
     #[serde(default)]
     pub interventions: Vec<String>,
+    /// Assays that observe this arm (`observed.csv`): in111,
+    /// in111_decay_corrected, tc99m_hmpao, …, human_dna, bioluminescence,
+    /// live_cells, particle_label.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observe: Vec<String>,
 }
 
 /// A checked physiological scenario: its parameters and compiled arms.
@@ -457,12 +462,22 @@ pub fn check(file: &BodyScenarioFile) -> Result<CheckedBody, Vec<Problem>> {
                 }
             }
         }
+        for (j, name) in arm.observe.iter().enumerate() {
+            if !crate::observe::ASSAY_NAMES.contains(&name.as_str()) {
+                problems.push(Problem::new(
+                    format!("{key}.observe[{j}]"),
+                    format!("one of {}", crate::observe::ASSAY_NAMES.join(", ")),
+                    format!("\"{name}\""),
+                ));
+            }
+        }
         if let (Some(route), Some(dose_cells)) = (route, dose_cells) {
             arms.push(ArmSpec {
                 name: arm.name.clone(),
                 route,
                 dose_cells,
                 interventions,
+                observe: arm.observe.clone(),
             });
         }
     }
