@@ -30,6 +30,43 @@ pub enum Command {
     /// Difference between arms per organ and time with its standard error:
     /// the arms of one run (paired), or the arms of two runs (conservative).
     Compare(CompareArgs),
+    /// Run the validation scenarios and compare the model, through each
+    /// assay's observation model, with the published rows they name.
+    Validate(ValidateArgs),
+}
+
+/// Output format of `biodist validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ValidateFormat {
+    /// A table and a summary line.
+    Table,
+    /// The Markdown table only (the README's).
+    Md,
+    /// validation.csv on stdout.
+    Csv,
+}
+
+/// Options of `biodist validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Folder of validation scenarios.
+    #[arg(default_value = "scenarios/validation")]
+    pub dir: PathBuf,
+    /// Simulated cells per arm for every scenario (same as --set run.cells=N).
+    #[arg(long, value_name = "N")]
+    pub cells: Option<String>,
+    /// Seed for every scenario.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<String>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ValidateFormat,
+    /// Output folder [default: output/validation/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `biodist compare`.

@@ -38,5 +38,6 @@ pub mod run;
 pub mod scenario;
 pub mod stats;
 pub mod uncertainty;
+pub mod validate;
 
 pub use error::Error;

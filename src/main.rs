@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Filter(args) => commands::filter(args),
         Command::Plot(args) => commands::plot(args),
         Command::Compare(args) => commands::compare(args),
+        Command::Validate(args) => commands::validate(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

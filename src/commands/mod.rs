@@ -3,6 +3,8 @@
 mod compare;
 pub use compare::compare;
 mod uncertainty;
+mod validate;
+pub use validate::{compare_all as validation_rows, validate};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -40,6 +40,21 @@ impl CellPath {
             .map_or(self.start_slot, |&(_, s)| s)
     }
 
+    /// The slot the cell was in just before it entered the slot it is in
+    /// at `time_h` (its start slot if it has not moved).
+    pub fn previous_slot_at(&self, time_h: f64) -> usize {
+        let moved: Vec<usize> = self
+            .moves
+            .iter()
+            .take_while(|(t, _)| *t <= time_h)
+            .map(|&(_, s)| s)
+            .collect();
+        match moved.len() {
+            0 | 1 => self.start_slot,
+            n => moved[n - 2],
+        }
+    }
+
     /// The first time the cell entered a slot for which `dead(slot)` holds
     /// (0 if it started in one); `None` if it never did.
     pub fn death_time_h(&self, dead: impl Fn(usize) -> bool) -> Option<f64> {
@@ -158,6 +173,8 @@ mod tests {
         assert_eq!(path.slot_at(1.0), 1);
         assert_eq!(path.slot_at(2.5), 5);
         assert_eq!(path.slot_at(10.0), 6);
+        assert_eq!(path.previous_slot_at(10.0), 5);
+        assert_eq!(path.previous_slot_at(1.5), 0);
         assert_eq!(path.death_time_h(|s| s >= 5), Some(2.0));
         assert_eq!(path.death_time_h(|s| s >= 9), None);
         assert_eq!(path.death_time_h(|s| s == 0), Some(0.0));

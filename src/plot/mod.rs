@@ -13,6 +13,7 @@
 
 pub mod compare;
 pub mod data;
+pub mod validation;
 
 use std::sync::OnceLock;
 

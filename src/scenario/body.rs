@@ -53,6 +53,10 @@ pub struct BodyScenarioFile {
     /// nested tables, which are read as dotted keys).
     #[serde(default)]
     pub parameters: toml::Table,
+    /// Published rows this scenario reproduces (`[[validation]]`), for
+    /// `biodist validate`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validation: Vec<crate::validate::spec::ValidationEntry>,
 }
 
 /// `[body]`.
@@ -481,6 +485,7 @@ pub fn check(file: &BodyScenarioFile) -> Result<CheckedBody, Vec<Problem>> {
             });
         }
     }
+    check_validation(file, &arms, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -507,4 +512,52 @@ pub fn check(file: &BodyScenarioFile) -> Result<CheckedBody, Vec<Problem>> {
 
 fn body_params_ok(name: &str) -> bool {
     presets::body(name).is_some()
+}
+
+/// Checks the `[[validation]]` entries: known rows, arms and assays.
+fn check_validation(file: &BodyScenarioFile, arms: &[ArmSpec], problems: &mut Vec<Problem>) {
+    if file.validation.is_empty() {
+        return;
+    }
+    let rows = crate::validate::measurements::measurements().unwrap_or_default();
+    for (i, entry) in file.validation.iter().enumerate() {
+        let key = format!("validation[{i}]");
+        for (field, id) in [
+            ("row", Some(&entry.row)),
+            ("row_high", entry.row_high.as_ref()),
+        ] {
+            if let Some(id) = id
+                && !rows.iter().any(|r| r.id == *id)
+            {
+                problems.push(Problem::new(
+                    format!("{key}.{field}"),
+                    "a row of data/biodistribution_measurements.csv, named <dataset_id>#<n> (the n-th row of that dataset)",
+                    format!("\"{id}\""),
+                ));
+            }
+        }
+        match arms.iter().find(|a| a.name == entry.arm) {
+            None => problems.push(Problem::new(
+                format!("{key}.arm"),
+                format!(
+                    "an arm of this scenario ({})",
+                    arms.iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!("\"{}\"", entry.arm),
+            )),
+            Some(arm) if !arm.observe.contains(&entry.assay) => problems.push(Problem::new(
+                format!("{key}.assay"),
+                format!(
+                    "an assay that arm {} observes ({})",
+                    arm.name,
+                    arm.observe.join(", ")
+                ),
+                format!("\"{}\"", entry.assay),
+            )),
+            Some(_) => {}
+        }
+    }
 }

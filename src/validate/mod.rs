@@ -1,0 +1,142 @@
+//! Validation against published measurements (`biodist validate`): every
+//! scenario in `scenarios/validation/` names the rows of
+//! `data/biodistribution_measurements.csv` it reproduces, the arm and assay
+//! (observation model) that stand for the experiment, and how the row is
+//! compared ([`spec::Measure`]); [`verdict`] holds the fixed rules.
+
+pub mod measurements;
+pub mod spec;
+pub mod verdict;
+
+use std::fmt::Write;
+
+use crate::output::tables::float;
+use measurements::Measurement;
+use spec::ValidationEntry;
+use verdict::Outcome;
+
+/// One compared row.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    /// Scenario name.
+    pub scenario: String,
+    /// The entry.
+    pub entry: ValidationEntry,
+    /// The row (and a range's max row).
+    pub row: Measurement,
+    /// A range's max row.
+    pub high: Option<Measurement>,
+    /// The model's side, or why it could not be computed.
+    pub outcome: Result<Outcome, String>,
+}
+
+impl Compared {
+    /// The measured value as text (`70`, `1.3–2.6`, `flag 1`).
+    pub fn measured(&self) -> String {
+        match &self.high {
+            Some(h) => format!("{}–{}", self.row.value, h.value),
+            None => format!("{}", self.row.value),
+        }
+    }
+
+    /// `agrees`, `disagrees` or `error`.
+    pub fn verdict(&self) -> &'static str {
+        match &self.outcome {
+            Ok(o) if o.agrees => "agrees",
+            Ok(_) => "disagrees",
+            Err(_) => "error",
+        }
+    }
+}
+
+fn measure_name(entry: &ValidationEntry) -> String {
+    serde_json::to_value(entry.measure)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `validation.csv`.
+pub fn validation_csv(rows: &[Compared]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "dataset_id",
+        "row",
+        "scenario",
+        "organ",
+        "time_h",
+        "measured",
+        "unit",
+        "statistic",
+        "measure",
+        "assay",
+        "model",
+        "model_se",
+        "verdict",
+        "note",
+    ]);
+    for c in rows {
+        let (model, se, note) = match &c.outcome {
+            Ok(o) => (float(o.model), float(o.model_se), c.entry.note.clone()),
+            Err(e) => (String::new(), String::new(), e.clone()),
+        };
+        let _ = w.write_record([
+            c.row.dataset_id.as_str(),
+            c.row.id.as_str(),
+            c.scenario.as_str(),
+            c.row.organ.as_str(),
+            c.row.time_h.as_str(),
+            &c.measured(),
+            c.row.unit.as_str(),
+            c.row.statistic.as_str(),
+            &measure_name(&c.entry),
+            c.entry.assay.as_str(),
+            &model,
+            &se,
+            c.verdict(),
+            &note,
+        ]);
+    }
+    w.into_inner().unwrap_or_default() // infallible: writing to a Vec<u8>
+}
+
+fn short(x: f64) -> String {
+    if x.is_nan() {
+        "–".to_string()
+    } else if x.is_infinite() {
+        "∞".to_string()
+    } else {
+        crate::output::html::three_digits(x)
+    }
+}
+
+/// The validation table as Markdown (for the README) or plain text.
+pub fn validation_table(rows: &[Compared]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| row | organ | time (h) | measured | unit | compared as | assay | model (± MC SE) | verdict |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    for c in rows {
+        let model = match &c.outcome {
+            Ok(o) if o.model_se.is_nan() => short(o.model),
+            Ok(o) => format!("{} ± {}", short(o.model), short(o.model_se)),
+            Err(e) => format!("error: {e}"),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            c.row.id,
+            c.row.organ.replace('|', "/"),
+            c.row.time_h,
+            c.measured(),
+            c.row.unit,
+            measure_name(&c.entry),
+            c.entry.assay,
+            model,
+            c.verdict()
+        );
+    }
+    out
+}

@@ -1,0 +1,332 @@
+//! The verdict rules, fixed before any fitting (README, "How well biodist
+//! agrees with data"):
+//!
+//! - a **single value** agrees when the model is within a factor 2 of it;
+//! - a **range** (a min row and a max row of one dataset, organ and time,
+//!   paired by the `statistic` column) agrees when the model is inside it;
+//! - a **fold change** agrees within a factor 1.5;
+//! - an **upper or lower bound** agrees when the model satisfies it;
+//! - a **flag** (detected, dominant organ, direction) agrees when the model
+//!   satisfies it, a detection against the stated detection limit;
+//! - a **half-life, time of peak or duration** is a single value (factor 2).
+//!
+//! Where a row's time is a window (`0.083-1`), the model is read at every
+//! record time inside it: a bound or an absence ("not detected", "never
+//! dominant") must hold at all of them, anything else at one of them at
+//! least. The model value reported is the one closest to the measurement.
+
+use super::measurements::Measurement;
+use super::spec::{Measure, ModelUnit, ValidationEntry};
+use crate::observe::Assay;
+use crate::results::Results;
+
+/// The model's side of one comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Model value in the row's terms (NaN for a flag with no number).
+    pub model: f64,
+    /// Its Monte Carlo standard error (NaN where not available).
+    pub model_se: f64,
+    /// Whether the rule holds.
+    pub agrees: bool,
+}
+
+/// One reported place of one assay of one arm, at every record time.
+struct Series {
+    times_h: Vec<f64>,
+    values: Vec<f64>,
+    se: Vec<f64>,
+}
+
+fn series(
+    results: &Results,
+    arm: &str,
+    assay: &str,
+    location: &str,
+    unit: ModelUnit,
+) -> Result<Series, String> {
+    let arm_result = results
+        .arms
+        .iter()
+        .find(|a| a.arm == arm)
+        .ok_or(format!("no arm {arm:?}"))?;
+    let observed = arm_result
+        .observed
+        .as_ref()
+        .ok_or(format!("arm {arm:?} observes no assay (add `observe`)"))?;
+    let a = observed
+        .assays
+        .iter()
+        .position(|(name, _)| name == assay)
+        .ok_or(format!("arm {arm:?} does not observe {assay:?}"))?;
+    let g = observed
+        .groups
+        .iter()
+        .position(|n| n == location)
+        .ok_or(format!(
+            "no reported place {location:?} (places: {})",
+            observed.groups.join(", ")
+        ))?;
+    let width = observed.groups.len();
+    let scale = match (&observed.assays[a].1, unit) {
+        (Assay::Radiolabel { .. }, _) => 100.0,
+        (_, ModelUnit::AsObserved) => arm_result.dose_cells,
+        (_, ModelUnit::PercentOfDose) => 100.0,
+    };
+    let (values, se) = (0..results.record_times_h.len())
+        .map(|r| {
+            let m = observed.tally.mean(r, a * width + g);
+            (m.mean * scale, m.se * scale)
+        })
+        .unzip();
+    Ok(Series {
+        times_h: results.record_times_h.clone(),
+        values,
+        se,
+    })
+}
+
+/// log-distance between a model value and a target (∞ for non-positive).
+fn log_distance(model: f64, target: f64) -> f64 {
+    if model > 0.0 && target > 0.0 {
+        (model / target).ln().abs()
+    } else if model.to_bits() == target.to_bits() {
+        0.0
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Evaluates `entry` for `row` (and `high`, a range's max row) on `results`.
+pub fn evaluate(
+    entry: &ValidationEntry,
+    row: &Measurement,
+    high: Option<&Measurement>,
+    results: &Results,
+) -> Result<Outcome, String> {
+    let main = series(
+        results,
+        &entry.arm,
+        &entry.assay,
+        &entry.location,
+        entry.model_unit,
+    )?;
+    let window = match entry.time_h {
+        Some(t) => (t, t),
+        None => match row.time_window_h() {
+            Some(w) => w,
+            None if matches!(
+                entry.measure,
+                Measure::HalfLife | Measure::TimeOfPeak | Measure::DurationDetectable
+            ) =>
+            {
+                (0.0, f64::INFINITY)
+            }
+            None => return Err(format!("row {} gives no time: set time_h", row.id)),
+        },
+    };
+    let tolerance = |t: f64| 1e-6 * t.abs().max(1e-3);
+    let in_window: Vec<usize> = (0..main.times_h.len())
+        .filter(|&r| {
+            let t = main.times_h[r];
+            t >= window.0 - tolerance(window.0) && t <= window.1 + tolerance(window.1)
+        })
+        .collect();
+    if in_window.is_empty() {
+        return Err(format!(
+            "no record time in {}–{} h for row {}: add one to run.record_times_h",
+            window.0, window.1, row.id
+        ));
+    }
+    let other = |r: usize| -> Result<f64, String> {
+        let against = entry
+            .against
+            .as_ref()
+            .ok_or(format!("{:?} needs `against`", entry.measure))?;
+        let s = series(
+            results,
+            against.arm.as_deref().unwrap_or(&entry.arm),
+            &entry.assay,
+            against.location.as_deref().unwrap_or(&entry.location),
+            entry.model_unit,
+        )?;
+        Ok(s.values[r])
+    };
+    let v = row.value;
+    let closest = |candidates: Vec<(usize, f64)>, target: f64| {
+        candidates
+            .into_iter()
+            .min_by(|a, b| log_distance(a.1, target).total_cmp(&log_distance(b.1, target)))
+    };
+    let number = |r: usize| (main.values[r], main.se[r]);
+    let outcome = match entry.measure {
+        Measure::Value => {
+            let (r, m) = closest(in_window.iter().map(|&r| (r, main.values[r])).collect(), v)
+                .unwrap_or((in_window[0], f64::NAN));
+            Outcome {
+                model: m,
+                model_se: main.se[r],
+                agrees: m >= v / 2.0 && m <= v * 2.0,
+            }
+        }
+        Measure::Range => {
+            let high = high.ok_or(format!("range row {} needs row_high", row.id))?;
+            let (low, top) = (v.min(high.value), v.max(high.value));
+            let middle = (low * top).sqrt();
+            let (r, m) = closest(
+                in_window.iter().map(|&r| (r, main.values[r])).collect(),
+                middle,
+            )
+            .unwrap_or((in_window[0], f64::NAN));
+            let agrees = in_window
+                .iter()
+                .any(|&r| main.values[r] >= low && main.values[r] <= top);
+            Outcome {
+                model: m,
+                model_se: main.se[r],
+                agrees,
+            }
+        }
+        Measure::UpperBound | Measure::LowerBound => {
+            let upper = entry.measure == Measure::UpperBound;
+            // The worst value over the window.
+            let r = *in_window
+                .iter()
+                .max_by(|&&a, &&b| {
+                    let (x, y) = (main.values[a], main.values[b]);
+                    if upper {
+                        x.total_cmp(&y)
+                    } else {
+                        y.total_cmp(&x)
+                    }
+                })
+                .unwrap_or(&in_window[0]);
+            let (m, se) = number(r);
+            Outcome {
+                model: m,
+                model_se: se,
+                agrees: if upper { m <= v } else { m >= v },
+            }
+        }
+        Measure::Detected => {
+            let limit = entry
+                .detection_limit
+                .ok_or("detected needs detection_limit".to_string())?;
+            let r = *in_window
+                .iter()
+                .max_by(|&&a, &&b| main.values[a].total_cmp(&main.values[b]))
+                .unwrap_or(&in_window[0]);
+            let (m, se) = number(r);
+            let detected = m >= limit;
+            Outcome {
+                model: m,
+                model_se: se,
+                agrees: if v > 0.5 { detected } else { !detected },
+            }
+        }
+        Measure::Dominant => {
+            let leads = |r: usize| -> Result<bool, String> {
+                let mine = main.values[r];
+                for place in &entry.among {
+                    let s = series(results, &entry.arm, &entry.assay, place, entry.model_unit)?;
+                    if s.values[r] > mine {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            };
+            let mut any = false;
+            for &r in &in_window {
+                any |= leads(r)?;
+            }
+            let (m, se) = number(in_window[0]);
+            Outcome {
+                model: m,
+                model_se: se,
+                agrees: if v > 0.5 { any } else { !any },
+            }
+        }
+        Measure::FoldChange | Measure::Direction => {
+            let mut best: Option<f64> = None;
+            let mut agrees = false;
+            for &r in &in_window {
+                let (mine, theirs) = (main.values[r], other(r)?);
+                let (value, holds) = if entry.measure == Measure::FoldChange {
+                    let ratio = mine / theirs;
+                    (ratio, ratio >= v / 1.5 && ratio <= v * 1.5)
+                } else {
+                    let sign = (mine - theirs).signum();
+                    let differs = (mine - theirs).abs() > 0.0;
+                    (mine - theirs, differs && (sign > 0.0) == (v > 0.0))
+                };
+                agrees |= holds;
+                if best.is_none_or(|b| {
+                    entry.measure == Measure::Direction
+                        || log_distance(value, v) < log_distance(b, v)
+                }) {
+                    best = Some(value);
+                }
+            }
+            Outcome {
+                model: best.unwrap_or(f64::NAN),
+                model_se: f64::NAN,
+                agrees,
+            }
+        }
+        Measure::HalfLife => {
+            let from = entry.from_h.unwrap_or(main.times_h[0]);
+            let start = main
+                .times_h
+                .iter()
+                .position(|&t| (t - from).abs() <= tolerance(from))
+                .ok_or(format!("half_life: from_h {from} is not a record time"))?;
+            let half = main.values[start] / 2.0;
+            let mut model = f64::INFINITY;
+            for r in start + 1..main.times_h.len() {
+                if main.values[r] <= half {
+                    // Log-linear between the records around the crossing.
+                    let (t0, t1) = (main.times_h[r - 1], main.times_h[r]);
+                    let (y0, y1) = (main.values[r - 1], main.values[r]);
+                    let t = if y1 > 0.0 && y0 > 0.0 && (y0 - y1).abs() > 0.0 {
+                        t0 + (t1 - t0) * (y0 / half).ln() / (y0 / y1).ln()
+                    } else {
+                        t1
+                    };
+                    model = t - from;
+                    break;
+                }
+            }
+            Outcome {
+                model,
+                model_se: f64::NAN,
+                agrees: model >= v / 2.0 && model <= v * 2.0,
+            }
+        }
+        Measure::TimeOfPeak => {
+            let r = (0..main.times_h.len())
+                .max_by(|&a, &b| main.values[a].total_cmp(&main.values[b]))
+                .unwrap_or(0);
+            let model = main.times_h[r];
+            Outcome {
+                model,
+                model_se: f64::NAN,
+                agrees: model >= v / 2.0 && model <= v * 2.0,
+            }
+        }
+        Measure::DurationDetectable => {
+            let limit = entry
+                .detection_limit
+                .ok_or("duration_detectable needs detection_limit".to_string())?;
+            let model = (0..main.times_h.len())
+                .filter(|&r| main.values[r] >= limit)
+                .map(|r| main.times_h[r])
+                .fold(0.0, f64::max);
+            Outcome {
+                model,
+                model_se: f64::NAN,
+                agrees: model >= v / 2.0 && model <= v * 2.0,
+            }
+        }
+    };
+    Ok(outcome)
+}
