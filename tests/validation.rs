@@ -1,0 +1,135 @@
+//! `biodist validate`: the README's table is current (rows and verdicts at
+//! the settings written above it), every expressible dataset has a row, the
+//! held-out rows are what HELD_OUT.md says and no fit names them, and a bad
+//! `[[validation]]` entry is a clear error.
+
+mod common;
+
+use std::fs;
+
+use common::workspace::*;
+
+fn crate_file(relative: &str) -> String {
+    fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
+/// (row, verdict) of each line of a Markdown validation table.
+fn rows_and_verdicts(table: &str) -> Vec<(String, String)> {
+    table
+        .lines()
+        .filter(|l| l.starts_with("| D"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[1].to_string(), cells[cells.len() - 2].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
+    let ws = Workspace::new("");
+    let scenarios = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/validation");
+    let scenarios = scenarios.to_str().unwrap();
+    // The README's settings: each scenario's own cells (200000), seed 1.
+    let assert = ws
+        .biodist(&["validate", scenarios, "--format", "md", "--out", "val"])
+        .success();
+    let fresh = rows_and_verdicts(&stdout_of(&assert));
+    let readme = crate_file("README.md");
+    let start = readme.find("<!-- validation table: start -->").unwrap();
+    let end = readme.find("<!-- validation table: end -->").unwrap();
+    let written = rows_and_verdicts(&readme[start..end]);
+    assert_eq!(
+        written, fresh,
+        "README's validation table is out of date: regenerate it with `cargo run --release -- validate --format md`"
+    );
+    for dataset in [
+        "D02_Lee2009",
+        "D02b_Lee2009_meeting_abstract",
+        "D03_Assis2010",
+        "D04_Eggenhofer2012",
+        "D11_Toupet2013",
+        "D12_Shim2015",
+        "D13_Li2016",
+        "D14_Satue2019",
+        "D15_Kehoe2014",
+        "D18_Tang2014",
+        "D24_Gao2001",
+    ] {
+        assert!(
+            fresh
+                .iter()
+                .any(|(row, _)| row.starts_with(&format!("{dataset}#"))),
+            "no row for {dataset}"
+        );
+    }
+    assert!(fresh.iter().all(|(_, v)| v == "agrees" || v == "disagrees"));
+    let csv = read_csv(&ws.path("val/validation.csv"));
+    assert_eq!(csv.len(), fresh.len());
+    assert!(ws.path("val/validation.png").is_file());
+}
+
+#[test]
+fn every_human_dataset_is_held_out_and_no_fit_names_a_held_out_one() {
+    let held_out = crate_file("scenarios/validation/HELD_OUT.md");
+    let data = crate_file("data/biodistribution_measurements.csv");
+    let mut reader = csv::Reader::from_reader(data.as_bytes());
+    let mut human = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        if &record[1] == "human" && !human.contains(&record[0].to_string()) {
+            human.push(record[0].to_string());
+        }
+    }
+    assert!(human.len() >= 3, "human datasets: {human:?}");
+    for dataset in &human {
+        assert!(
+            held_out.contains(dataset.as_str()),
+            "{dataset} not held out"
+        );
+    }
+    let held: Vec<&str> = held_out
+        .lines()
+        .filter_map(|l| l.strip_prefix("| D"))
+        .filter_map(|l| l.split('|').next())
+        .map(str::trim)
+        .collect();
+    assert!(held.len() >= human.len() + 2, "held out: {held:?}");
+    let fits = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/fits");
+    if let Ok(entries) = fs::read_dir(fits) {
+        for entry in entries {
+            let text = fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+            for id in &held {
+                assert!(
+                    !text.contains(&format!("D{id}")),
+                    "a fit names held-out D{id}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bad_validation_entry_names_the_row_arm_or_assay() {
+    let text = crate_file("scenarios/validation/d24_gao2001.toml")
+        .replace("row = \"D24_Gao2001#1\"", "row = \"D24_Gao2001#7\"")
+        .replace(
+            "arm = \"iv_vasodilator\"\nassay",
+            "arm = \"iv_vasodilator\"\nassay",
+        )
+        .replace(
+            "assay = \"in111_decay_corrected\"\nlocation = \"liver\"",
+            "assay = \"cr51\"\nlocation = \"liver\"",
+        );
+    assert_command_error(
+        &text,
+        &["run", "scenario.toml"],
+        &[
+            "validation[0].row",
+            "found \"D24_Gao2001#7\"",
+            "validation[0].assay",
+            "an assay that arm iv_vasodilator observes (in111_decay_corrected)",
+        ],
+    );
+}
