@@ -115,10 +115,6 @@ fn a_bad_validation_entry_names_the_row_arm_or_assay() {
     let text = crate_file("scenarios/validation/d24_gao2001.toml")
         .replace("row = \"D24_Gao2001#1\"", "row = \"D24_Gao2001#7\"")
         .replace(
-            "arm = \"iv_vasodilator\"\nassay",
-            "arm = \"iv_vasodilator\"\nassay",
-        )
-        .replace(
             "assay = \"in111_decay_corrected\"\nlocation = \"liver\"",
             "assay = \"cr51\"\nlocation = \"liver\"",
         );
