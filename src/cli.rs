@@ -33,6 +33,21 @@ pub enum Command {
     /// Run the validation scenarios and compare the model, through each
     /// assay's observation model, with the published rows they name.
     Validate(ValidateArgs),
+    /// Fit named parameters to published rows (a config in scenarios/fits/).
+    Fit(FitArgs),
+}
+
+/// Options of `biodist fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Fit config (TOML).
+    pub config: PathBuf,
+    /// Output folder [default: output/fits/<name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Output format of `biodist validate`.

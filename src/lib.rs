@@ -28,6 +28,7 @@ pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod expect;
+pub mod fit;
 pub mod model;
 pub mod observe;
 pub mod output;

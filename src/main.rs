@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Plot(args) => commands::plot(args),
         Command::Compare(args) => commands::compare(args),
         Command::Validate(args) => commands::validate(args),
+        Command::Fit(args) => commands::run_fit(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,8 +2,10 @@
 
 mod compare;
 pub use compare::compare;
+mod fit;
 mod uncertainty;
 mod validate;
+pub use fit::run_fit;
 pub use validate::{compare_all as validation_rows, validate};
 
 use std::io::Write;

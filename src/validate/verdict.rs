@@ -29,6 +29,20 @@ pub struct Outcome {
     pub model_se: f64,
     /// Whether the rule holds.
     pub agrees: bool,
+    /// How far the model is from the row, for fitting: log of the ratio to
+    /// the measured value in units of the rule's tolerance (ln 2 for a
+    /// factor 2, ln 1.5 for a fold change), and for a range, bound or flag a
+    /// hinge: 0 where the rule holds, the log-distance to holding it (in
+    /// units of ln 2) where it does not.
+    pub residual: f64,
+}
+
+const LN2: f64 = std::f64::consts::LN_2;
+
+/// ln(a / b) guarded against zeros (a floor of 1e-12 of the larger).
+fn log_ratio(a: f64, b: f64) -> f64 {
+    let floor = 1e-12 * a.abs().max(b.abs()).max(1e-300);
+    (a.max(floor) / b.max(floor)).ln()
 }
 
 /// One reported place of one assay of one arm, at every record time.
@@ -167,6 +181,7 @@ pub fn evaluate(
                 model: m,
                 model_se: main.se[r],
                 agrees: m >= v / 2.0 && m <= v * 2.0,
+                residual: log_ratio(m, v) / LN2,
             }
         }
         Measure::Range => {
@@ -181,10 +196,18 @@ pub fn evaluate(
             let agrees = in_window
                 .iter()
                 .any(|&r| main.values[r] >= low && main.values[r] <= top);
+            let residual = if agrees {
+                0.0
+            } else if m < low {
+                log_ratio(m, low) / LN2
+            } else {
+                log_ratio(m, top) / LN2
+            };
             Outcome {
                 model: m,
                 model_se: main.se[r],
                 agrees,
+                residual,
             }
         }
         Measure::UpperBound | Measure::LowerBound => {
@@ -202,10 +225,12 @@ pub fn evaluate(
                 })
                 .unwrap_or(&in_window[0]);
             let (m, se) = number(r);
+            let agrees = if upper { m <= v } else { m >= v };
             Outcome {
                 model: m,
                 model_se: se,
-                agrees: if upper { m <= v } else { m >= v },
+                agrees,
+                residual: if agrees { 0.0 } else { log_ratio(m, v) / LN2 },
             }
         }
         Measure::Detected => {
@@ -218,10 +243,16 @@ pub fn evaluate(
                 .unwrap_or(&in_window[0]);
             let (m, se) = number(r);
             let detected = m >= limit;
+            let agrees = if v > 0.5 { detected } else { !detected };
             Outcome {
                 model: m,
                 model_se: se,
-                agrees: if v > 0.5 { detected } else { !detected },
+                agrees,
+                residual: if agrees {
+                    0.0
+                } else {
+                    log_ratio(m, limit) / LN2
+                },
             }
         }
         Measure::Dominant => {
@@ -236,25 +267,41 @@ pub fn evaluate(
                 Ok(true)
             };
             let mut any = false;
+            // How far the place is from leading: ln(largest other / mine).
+            let mut gap = f64::INFINITY;
             for &r in &in_window {
                 any |= leads(r)?;
+                let mut largest: f64 = 0.0;
+                for place in &entry.among {
+                    let s = series(results, &entry.arm, &entry.assay, place, entry.model_unit)?;
+                    largest = largest.max(s.values[r]);
+                }
+                gap = gap.min(log_ratio(largest, main.values[r]));
             }
             let (m, se) = number(in_window[0]);
+            let agrees = if v > 0.5 { any } else { !any };
             Outcome {
                 model: m,
                 model_se: se,
-                agrees: if v > 0.5 { any } else { !any },
+                agrees,
+                residual: if agrees { 0.0 } else { gap.abs() / LN2 },
             }
         }
         Measure::FoldChange | Measure::Direction => {
             let mut best: Option<f64> = None;
             let mut agrees = false;
+            let mut residual = f64::INFINITY;
             for &r in &in_window {
                 let (mine, theirs) = (main.values[r], other(r)?);
                 let (value, holds) = if entry.measure == Measure::FoldChange {
                     let ratio = mine / theirs;
+                    residual = residual.min(log_ratio(ratio, v).abs() / 1.5f64.ln());
                     (ratio, ratio >= v / 1.5 && ratio <= v * 1.5)
                 } else {
+                    // Relative difference the wrong way (0 when right).
+                    let wrong =
+                        -(mine - theirs) * v.signum() / mine.abs().max(theirs.abs()).max(1e-300);
+                    residual = residual.min(wrong.max(0.0) / LN2);
                     let sign = (mine - theirs).signum();
                     let differs = (mine - theirs).abs() > 0.0;
                     (mine - theirs, differs && (sign > 0.0) == (v > 0.0))
@@ -267,10 +314,16 @@ pub fn evaluate(
                     best = Some(value);
                 }
             }
+            let residual = if agrees && entry.measure == Measure::Direction {
+                0.0
+            } else {
+                residual
+            };
             Outcome {
                 model: best.unwrap_or(f64::NAN),
                 model_se: f64::NAN,
                 agrees,
+                residual,
             }
         }
         Measure::HalfLife => {
@@ -300,6 +353,11 @@ pub fn evaluate(
                 model,
                 model_se: f64::NAN,
                 agrees: model >= v / 2.0 && model <= v * 2.0,
+                residual: if model.is_finite() {
+                    log_ratio(model, v) / LN2
+                } else {
+                    10.0
+                },
             }
         }
         Measure::TimeOfPeak => {
@@ -311,6 +369,11 @@ pub fn evaluate(
                 model,
                 model_se: f64::NAN,
                 agrees: model >= v / 2.0 && model <= v * 2.0,
+                residual: if model.is_finite() {
+                    log_ratio(model, v) / LN2
+                } else {
+                    10.0
+                },
             }
         }
         Measure::DurationDetectable => {
@@ -325,6 +388,11 @@ pub fn evaluate(
                 model,
                 model_se: f64::NAN,
                 agrees: model >= v / 2.0 && model <= v * 2.0,
+                residual: if model.is_finite() {
+                    log_ratio(model, v) / LN2
+                } else {
+                    10.0
+                },
             }
         }
     };
