@@ -20,6 +20,10 @@ pub enum Status {
     Assumed,
     /// Calibrated or chosen to agree with data, to be refitted (issue 6).
     Provisional,
+    /// Fitted by `biodist fit` (the source names the config and the rows);
+    /// the range is the fit region (loss within the config's threshold of
+    /// the minimum along the parameter's profile).
+    Fitted,
     /// Set by the scenario (`[parameters]` or `--set`), replacing the preset.
     Scenario,
 }
@@ -32,6 +36,7 @@ impl Status {
             Self::Derived => "derived",
             Self::Assumed => "assumed",
             Self::Provisional => "provisional",
+            Self::Fitted => "fitted",
             Self::Scenario => "set by the scenario",
         }
     }

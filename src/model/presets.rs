@@ -40,7 +40,7 @@ pub const PORTAL_ORGANS: [&str; 2] = ["gut", "spleen"];
 pub const NO_TISSUE: [&str; 1] = ["brain"];
 
 use Scale::{Linear, Log};
-use Status::{Assumed, Derived, Provisional, Sourced};
+use Status::{Assumed, Derived, Fitted, Provisional, Sourced};
 
 /// The parameters of body preset `name` (`None` for an unknown name).
 pub fn body(name: &str) -> Option<Vec<Param>> {
@@ -445,7 +445,7 @@ pub fn cell(name: &str) -> Option<Vec<Param>> {
 pub fn common() -> Vec<Param> {
     vec![
         // Fates in capillary beds, for an autologous or syngeneic host.
-        param("fate.lung.death_mean_h", 24.0, "h", Provisional, "D04_Eggenhofer2012: viable MSC recovered from mouse lung at 24 h, none at 72 h; D02_Lee2009: human DNA t½ ≈ 24 h in mouse lung (live and dead cells' DNA, so an upper bound on cell life). Gamma law, shape fate.lung.death_shape: 41 % alive at 24 h, 1.7 % at 72 h. To be fitted jointly with DNA persistence (issue 6)").range(8.0, 48.0, Log).invariant_time(),
+        param("fate.lung.death_mean_h", 6.14, "h", Fitted, "FITTED by scenarios/fits/lung_death.toml (jointly with debris.carriage_mean_h and dna.dead_cell_half_life_h) to D04_Eggenhofer2012#1-4 and D02_Lee2009#1-2, D02b_Lee2009_meeting_abstract#1 at 20000 cells, seed 1: loss 211 -> 4.2; identified, fit region (loss within 2 of the minimum) 4.7-6.4 h; the hand value was 24 h. Gamma law, shape fate.lung.death_shape. D02's 24 h lung-DNA half-life disagrees (README, How well biodist agrees with data)").range(4.67, 6.37, Log).invariant_time(),
         param("fate.lung.death_shape", 2.0, "1", Provisional, "see fate.lung.death_mean_h").range(1.0, 4.0, Linear),
         param("fate.lung.release_rate_per_h", 0.0, "1/h", Sourced, "default 0: no data show intact cells leaving the lung (D04_Eggenhofer2012: no viable MSC outside the lung at any time). Upper bound: at most 1 % of lung-arrested cells released during their life, 0.01 / 24 h = 4.2e-4 /h").range(0.0, 4.2e-4, Linear).invariant_time(),
         param("fate.lung.extravasation_rate_per_h", 0.0, "1/h", Assumed, "no evidence of MSC leaving lung capillaries into the interstitium in the readable data; bound assumed").range(0.0, 1e-3, Linear).invariant_time(),
@@ -465,7 +465,7 @@ pub fn common() -> Vec<Param> {
         param("knee.debris.to_lymph_node", 0.3, "1", Assumed, "joint debris goes to synovial macrophages (degraded in place) and regional lymph nodes (DESIGN §2.3; knee_flow_doses_labels.md §5: large particles retained in nodes); split assumed").range(0.05, 0.6, Linear),
         // Debris.
         param("debris.local_degradation_mean_h", 48.0, "h", Assumed, "debris degraded in place by resident macrophages; slower than monocyte carriage so that most lung debris reaches the liver within a day (D04_Eggenhofer2012)").range(12.0, 168.0, Log).invariant_time(),
-        param("debris.carriage_mean_h", 12.0, "h", Provisional, "D04_Eggenhofer2012 (mouse): Cr-51 moves from lung to liver within 24 h; de Witte 2018: monocytes carry MSC debris. Scales with body mass^0.25").range(3.0, 48.0, Log).quarter_power_time(0.025),
+        param("debris.carriage_mean_h", 4.48, "h", Fitted, "FITTED by scenarios/fits/lung_death.toml (jointly with debris.carriage_mean_h and dna.dead_cell_half_life_h) to D04_Eggenhofer2012#1-4 and D02_Lee2009#1-2, D02b_Lee2009_meeting_abstract#1 at 20000 cells, seed 1: loss 211 -> 4.2; NOT identified: fit region 1-11 h reaches the low end of the range. de Witte 2018: monocytes carry MSC debris. Scales with body mass^0.25").range(1.0, 11.2, Log).quarter_power_time(0.025),
         param("debris.organ_clearance_mean_h", 72.0, "h", Assumed, "debris in liver, spleen, marrow and lymph nodes degraded (no rate found in readable sources)").range(24.0, 336.0, Log).invariant_time(),
         param("debris.blood_clearance_mean_h", 0.06, "h", Derived, "dead cells in blood are removed by liver and spleen macrophages; proxy: hyaluronan removal from blood t½ 2–5 min (Fraser 1997, parameters.md §8), mean 3.5 min / ln 2 ≈ 0.06 h").range(0.02, 0.5, Log).invariant_time(),
         param("debris.blood_to_liver", 0.8, "1", Assumed, "blood debris split liver / spleen by their macrophage mass (assumed)").range(0.6, 0.95, Linear),

@@ -5,7 +5,7 @@
 //! by `biodist presets` and open to `--set` and to fitting.
 
 use crate::model::params::Scale::{Linear, Log};
-use crate::model::params::Status::{Assumed, Derived, Provisional, Sourced};
+use crate::model::params::Status::{Assumed, Derived, Fitted, Provisional, Sourced};
 use crate::model::params::{Param, ParamSet, param};
 
 /// The labels biodist models.
@@ -60,7 +60,7 @@ pub fn label_parameters() -> Vec<Param> {
         param("label.cr51.half_life_h", 664.9, "h", Sourced, "docs/label_kinetics.md §1: 27.704 d (ChemLin); 27.7 d (DOE-HDBK-1106-97)"),
         param("label.cr51.efflux_rate_per_h", 5.0e-4, "1/h", Provisional, "docs/label_kinetics.md §5: red cells lose 0.62–2.27 %/day (Blood 1963), about 1.2 %/day = 5e-4/h; no leukocyte or MSC rate found").range(2.6e-4, 5.0e-3, Log).invariant_time(),
         param("label.cr51.debris_release_rate_per_h", 0.30, "1/h", Assumed, "as label.in111.debris_release_rate_per_h; released chromium is excreted in urine (docs/label_kinetics.md §6)").range(0.03, 1.0, Log).invariant_time(),
-        param("dna.dead_cell_half_life_h", 12.0, "h", Provisional, "NOT FOUND (docs/label_kinetics.md §7): human DNA in mouse lung after IV MSC falls with t½ ≈ 24 h (D02_Lee2009), which mixes cell death with DNA loss, so a dead cell's DNA lasts less; to be fitted jointly with lung death (issue 6)").range(2.0, 48.0, Log).invariant_time(),
+        param("dna.dead_cell_half_life_h", 1.03, "h", Fitted, "FITTED by scenarios/fits/lung_death.toml (jointly with debris.carriage_mean_h and dna.dead_cell_half_life_h) to D04_Eggenhofer2012#1-4 and D02_Lee2009#1-2, D02b_Lee2009_meeting_abstract#1 at 20000 cells, seed 1: loss 211 -> 4.2; NOT identified: fit region 0.5-1.2 h reaches the low end of the range. No literature value found (docs/label_kinetics.md section 7)").range(0.5, 1.18, Log).invariant_time(),
     ]
 }
 

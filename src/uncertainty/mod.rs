@@ -1,8 +1,9 @@
 //! Parameter uncertainty (`biodist run --uncertainty K`).
 //!
-//! The provisional parameters of a scenario (those the presets mark
-//! `provisional`, with a documented range, and that the scenario does not
-//! set itself) are drawn jointly and independently, K times: uniformly
+//! The provisional and fitted parameters of a scenario (those the presets
+//! mark `provisional`, with a documented range, or `fitted`, whose range is
+//! the fit region of `biodist fit`; never those the scenario sets itself)
+//! are drawn jointly and independently, K times: uniformly
 //! between the range's ends for a linear range, log-uniformly for a log
 //! range. Set `s` draws from its own stream keyed by (seed, parameters, s),
 //! so the sets depend on the seed and K only through their number. Every set
@@ -40,7 +41,8 @@ pub struct Varied {
 pub fn varied(params: &ParamSet) -> Vec<Varied> {
     params
         .iter()
-        .filter(|p| p.status == Status::Provisional)
+        // Fitted parameters vary over their fit region (their range).
+        .filter(|p| matches!(p.status, Status::Provisional | Status::Fitted))
         .filter_map(|p| {
             let range = p.range?;
             (range.high > range.low).then(|| Varied {
