@@ -199,7 +199,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Also simulate K parameter sets drawn jointly from the documented
-    /// ranges of the provisional parameters (physiological scenarios), for a
+    /// ranges of the provisional parameters and the fit regions of the fitted ones (physiological scenarios), for a
     /// parameter-uncertainty band: 5–95 % over the sets.
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=10000))]
     pub uncertainty: Option<u32>,

@@ -655,7 +655,7 @@ fn run_body(
     if let Some((runs, set_cells, seconds)) = &set_runs {
         let _ = writeln!(
             out,
-            "parameter uncertainty: {} sets × {} arms × {} cells in {:.2} s, varying {} provisional parameters (parameter_sets.csv)",
+            "parameter uncertainty: {} sets × {} arms × {} cells in {:.2} s, varying {} provisional and fitted parameters (parameter_sets.csv)",
             runs.sets.len(),
             arms,
             set_cells,

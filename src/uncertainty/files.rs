@@ -226,7 +226,7 @@ impl SetTable {
     /// run values sit at an end of their range.
     pub fn band_caption(&self) -> String {
         let mut text = format!(
-            "Light shade between dashed edges: parameter uncertainty, 5–95 % over {} parameter sets drawn from the ranges of the provisional parameters only (assumed ones keep their values); each set's value includes its own Monte Carlo noise.",
+            "Light shade between dashed edges: parameter uncertainty, 5–95 % over {} parameter sets drawn from the ranges of the provisional parameters and the fit regions of the fitted ones (assumed ones keep their values); each set's value includes its own Monte Carlo noise.",
             self.sets
         );
         if self.sets < 20 {
