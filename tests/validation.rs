@@ -35,7 +35,18 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
     let assert = ws
         .biodist(&["validate", scenarios, "--format", "md", "--out", "val"])
         .success();
-    let fresh = rows_and_verdicts(&stdout_of(&assert));
+    let markdown = stdout_of(&assert);
+    // Roles: a fit config names D04#1; HELD_OUT.md holds D03 out.
+    for needle in [
+        "| D04_Eggenhofer2012#1 | fitted |",
+        "| D03_Assis2010#1 | held out |",
+        "| D11_Toupet2013#1 | other |",
+        "- fitted rows: ",
+        "- held out rows: ",
+    ] {
+        assert!(markdown.contains(needle), "validate --format md lacks {needle:?}");
+    }
+    let fresh = rows_and_verdicts(&markdown);
     let readme = crate_file("README.md");
     let start = readme.find("<!-- validation table: start -->").unwrap();
     let end = readme.find("<!-- validation table: end -->").unwrap();

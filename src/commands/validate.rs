@@ -34,6 +34,24 @@ pub fn compare_all(args: &ValidateArgs) -> Result<Vec<Compared>, Error> {
     if let Some(seed) = &args.seed {
         assignments.push(format!("run.seed={seed}"));
     }
+    // Which rows a fit uses (../fits/*.toml next to the folder) and which
+    // datasets are held out (HELD_OUT.md in it).
+    let held_out = std::fs::read_to_string(args.dir.join("HELD_OUT.md")).unwrap_or_default();
+    let mut fitted_rows: Vec<String> = Vec::new();
+    let fits = args
+        .dir
+        .parent()
+        .map(|p| p.join("fits"))
+        .unwrap_or_default();
+    if let Ok(entries) = std::fs::read_dir(&fits) {
+        for entry in entries.flatten() {
+            if entry.path().extension().is_some_and(|x| x == "toml")
+                && let Ok(config) = crate::fit::read_config(&entry.path())
+            {
+                fitted_rows.extend(config.rows);
+            }
+        }
+    }
     let mut compared = Vec::new();
     for path in files {
         let scenario = match scenario::load_any(&path, &assignments)? {
@@ -54,7 +72,9 @@ pub fn compare_all(args: &ValidateArgs) -> Result<Vec<Compared>, Error> {
                 continue; // checked when the scenario was loaded
             };
             let outcome = evaluate(entry, &row, high.as_ref(), &results);
+            let role = crate::validate::role_of(&row, &fitted_rows, &held_out);
             compared.push(Compared {
+                role,
                 scenario: scenario.name().to_string(),
                 entry: entry.clone(),
                 row,

@@ -28,6 +28,24 @@ pub struct Compared {
     pub high: Option<Measurement>,
     /// The model's side, or why it could not be computed.
     pub outcome: Result<Outcome, String>,
+    /// `fitted` (a fit config names the row), `held out` (HELD_OUT.md
+    /// names its dataset) or `other`.
+    pub role: &'static str,
+}
+
+/// The role of `row`: fitted if a fit config lists it, held out if
+/// `held_out` (the text of HELD_OUT.md) names its dataset in a table row.
+pub fn role_of(row: &Measurement, fitted_rows: &[String], held_out: &str) -> &'static str {
+    if fitted_rows.contains(&row.id) {
+        "fitted"
+    } else if held_out
+        .lines()
+        .any(|l| l.starts_with(&format!("| {} ", row.dataset_id)))
+    {
+        "held out"
+    } else {
+        "other"
+    }
 }
 
 impl Compared {
@@ -68,6 +86,7 @@ pub fn validation_csv(rows: &[Compared]) -> Vec<u8> {
         "measured",
         "unit",
         "statistic",
+        "role",
         "measure",
         "assay",
         "model",
@@ -89,6 +108,7 @@ pub fn validation_csv(rows: &[Compared]) -> Vec<u8> {
             &c.measured(),
             c.row.unit.as_str(),
             c.row.statistic.as_str(),
+            c.role,
             &measure_name(&c.entry),
             c.entry.assay.as_str(),
             &model,
@@ -115,9 +135,9 @@ pub fn validation_table(rows: &[Compared]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| row | organ | time (h) | measured | unit | compared as | assay | model (± MC SE) | verdict |"
+        "| row | role | organ | time (h) | measured | unit | compared as | assay | model (± MC SE) | verdict |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     for c in rows {
         let model = match &c.outcome {
             Ok(o) if o.model_se.is_nan() => short(o.model),
@@ -126,8 +146,9 @@ pub fn validation_table(rows: &[Compared]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             c.row.id,
+            c.role,
             c.row.organ.replace('|', "/"),
             c.row.time_h,
             c.measured(),
@@ -137,6 +158,12 @@ pub fn validation_table(rows: &[Compared]) -> String {
             model,
             c.verdict()
         );
+    }
+    let _ = writeln!(out);
+    for role in ["fitted", "held out", "other"] {
+        let mine: Vec<&Compared> = rows.iter().filter(|c| c.role == role).collect();
+        let agree = mine.iter().filter(|c| c.verdict() == "agrees").count();
+        let _ = writeln!(out, "- {role} rows: {agree} of {} agree", mine.len());
     }
     out
 }
