@@ -44,7 +44,10 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
         "- fitted rows: ",
         "- held out rows: ",
     ] {
-        assert!(markdown.contains(needle), "validate --format md lacks {needle:?}");
+        assert!(
+            markdown.contains(needle),
+            "validate --format md lacks {needle:?}"
+        );
     }
     let fresh = rows_and_verdicts(&markdown);
     let readme = crate_file("README.md");

@@ -45,6 +45,22 @@ fn log_ratio(a: f64, b: f64) -> f64 {
     (a.max(floor) / b.max(floor)).ln()
 }
 
+/// A derived single value (half-life, time of peak, duration) against the
+/// row's `v`: agrees within a factor 2; a model value that never comes
+/// (infinite) is 10 tolerance units off.
+fn within_factor_2(model: f64, v: f64) -> Outcome {
+    Outcome {
+        model,
+        model_se: f64::NAN,
+        agrees: model >= v / 2.0 && model <= v * 2.0,
+        residual: if model.is_finite() {
+            log_ratio(model, v) / LN2
+        } else {
+            10.0
+        },
+    }
+}
+
 /// One reported place of one assay of one arm, at every record time.
 struct Series {
     times_h: Vec<f64>,
@@ -349,32 +365,14 @@ pub fn evaluate(
                     break;
                 }
             }
-            Outcome {
-                model,
-                model_se: f64::NAN,
-                agrees: model >= v / 2.0 && model <= v * 2.0,
-                residual: if model.is_finite() {
-                    log_ratio(model, v) / LN2
-                } else {
-                    10.0
-                },
-            }
+            within_factor_2(model, v)
         }
         Measure::TimeOfPeak => {
             let r = (0..main.times_h.len())
                 .max_by(|&a, &b| main.values[a].total_cmp(&main.values[b]))
                 .unwrap_or(0);
             let model = main.times_h[r];
-            Outcome {
-                model,
-                model_se: f64::NAN,
-                agrees: model >= v / 2.0 && model <= v * 2.0,
-                residual: if model.is_finite() {
-                    log_ratio(model, v) / LN2
-                } else {
-                    10.0
-                },
-            }
+            within_factor_2(model, v)
         }
         Measure::DurationDetectable => {
             let limit = entry
@@ -384,16 +382,7 @@ pub fn evaluate(
                 .filter(|&r| main.values[r] >= limit)
                 .map(|r| main.times_h[r])
                 .fold(0.0, f64::max);
-            Outcome {
-                model,
-                model_se: f64::NAN,
-                agrees: model >= v / 2.0 && model <= v * 2.0,
-                residual: if model.is_finite() {
-                    log_ratio(model, v) / LN2
-                } else {
-                    10.0
-                },
-            }
+            within_factor_2(model, v)
         }
     };
     Ok(outcome)
