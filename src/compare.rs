@@ -142,30 +142,44 @@ pub fn conservative(a: &PlaceCount, b: &PlaceCount) -> (f64, f64) {
     (a.cells_of_dose() - b.cells_of_dose(), a.se() + b.se())
 }
 
-/// Reads the columns biodist compare needs from a `summary.csv` text, by
-/// column name.
-pub fn parse_summary(text: &str, file: &str) -> Result<Vec<PlaceCount>, String> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+/// The header of a CSV written by `biodist run` and the positions of the
+/// columns `names`; an error names the file, the missing column and the
+/// columns found.
+fn columns<const N: usize>(
+    reader: &mut csv::Reader<&[u8]>,
+    file: &str,
+    names: [&str; N],
+) -> Result<(csv::StringRecord, [usize; N]), String> {
     let header = reader
         .headers()
         .map_err(|e| format!("{file}: {e}"))?
         .clone();
-    let column = |name: &str| {
-        header.iter().position(|h| h == name).ok_or(format!(
-            "{file}: expected a column {name:?} (a summary.csv written by biodist run), found columns {}",
+    let mut positions = [0; N];
+    for (slot, name) in positions.iter_mut().zip(names) {
+        *slot = header.iter().position(|h| h == name).ok_or(format!(
+            "{file}: expected a column {name:?} (a {file} written by biodist run), found columns {}",
             header.iter().collect::<Vec<_>>().join(",")
-        ))
-    };
-    let [arm, organ, time, dose, n, here] = [
-        "arm",
-        "organ",
-        "time_h",
-        "dose_cells",
-        "simulated_cells",
-        "simulated_cells_here",
-    ]
-    .map(column);
-    let (arm, organ, time, dose, n, here) = (arm?, organ?, time?, dose?, n?, here?);
+        ))?;
+    }
+    Ok((header, positions))
+}
+
+/// Reads the columns biodist compare needs from a `summary.csv` text, by
+/// column name.
+pub fn parse_summary(text: &str, file: &str) -> Result<Vec<PlaceCount>, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let (header, [arm, organ, time, dose, n, here]) = columns(
+        &mut reader,
+        file,
+        [
+            "arm",
+            "organ",
+            "time_h",
+            "dose_cells",
+            "simulated_cells",
+            "simulated_cells_here",
+        ],
+    )?;
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
@@ -207,19 +221,11 @@ pub type JointCounts = BTreeMap<(String, String, String, u64), u64>;
 /// Reads `pairs.csv`, by column name.
 pub fn parse_pairs(text: &str, file: &str) -> Result<JointCounts, String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| format!("{file}: {e}"))?
-        .clone();
-    let column = |name: &str| {
-        header.iter().position(|h| h == name).ok_or(format!(
-            "{file}: expected a column {name:?} (a pairs.csv written by biodist run), found columns {}",
-            header.iter().collect::<Vec<_>>().join(",")
-        ))
-    };
-    let [arm_a, arm_b, organ, time, both] =
-        ["arm_a", "arm_b", "organ", "time_h", "cells_in_both"].map(column);
-    let (arm_a, arm_b, organ, time, both) = (arm_a?, arm_b?, organ?, time?, both?);
+    let (_, [arm_a, arm_b, organ, time, both]) = columns(
+        &mut reader,
+        file,
+        ["arm_a", "arm_b", "organ", "time_h", "cells_in_both"],
+    )?;
     let mut joint = JointCounts::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
