@@ -28,6 +28,9 @@ pub struct ArmObserved {
     pub assays: Vec<(String, crate::observe::Assay)>,
     /// The reported places (groups), in column order within an assay.
     pub groups: Vec<String>,
+    /// Per assay, per group: the assay's detection limit there in cells
+    /// (`None`: none, or the place's own cell count is unknown).
+    pub detection_limits: Vec<Vec<Option<f64>>>,
     /// Per-cell signal sums, columns assay-major.
     pub tally: crate::engine::path::MeanTally,
 }

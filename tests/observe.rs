@@ -24,7 +24,9 @@ host = "autologous"
 name = "iv"
 route = "iv"
 dose_cells = 5e5
-observe = ["live_cells", "particle_label", "human_dna", "in111"]
+observe = ["live_cells", "particle_label", "human_dna", "culture", "in111"]
+[parameters]
+"assay.particle_label.labelled_fraction" = 1.0   # every cell labelled: live ≤ DNA ≤ particle
 "#;
 
 #[test]
@@ -88,6 +90,41 @@ fn assays_see_what_they_should_of_the_same_cells() {
             .iter()
             .all(|r| r["signal_se"].parse::<f64>().unwrap() >= 0.0)
     );
+    // Detection limits: qPCR's is relative to the organ's own cells (the
+    // mouse preset's host_cells.lung × assay.human_dna.detection_limit_per_host_cell),
+    // culture's absolute; `detected` says whether the signal reaches it.
+    let limit_of = |assay: &str, location: &str| -> String {
+        observed
+            .iter()
+            .find(|r| r["assay"] == assay && r["location"] == location)
+            .map(|r| r["detection_limit"].clone())
+            .unwrap()
+    };
+    let lung_cells = 0.007 * 25.0 * 1.97e8; // mouse lung mass (g) × cells per g
+    let dna_limit: f64 = limit_of("human_dna", "lung").parse().unwrap();
+    assert!(
+        (dna_limit - 1e-5 * lung_cells).abs() < 1e-3 * dna_limit,
+        "{dna_limit}"
+    ); // preset rounded to 4 digits
+    assert_eq!(
+        limit_of("human_dna", "whole_knee"),
+        "",
+        "no host count there"
+    );
+    assert_eq!(limit_of("culture", "lung"), "10.0");
+    assert_eq!(
+        limit_of("live_cells", "lung"),
+        "",
+        "an exact count has none"
+    );
+    for r in &observed {
+        let expected = match r["detection_limit"].parse::<f64>() {
+            Ok(limit) if r["signal"].parse::<f64>().unwrap() >= limit => "yes",
+            Ok(_) => "no",
+            Err(_) => "",
+        };
+        assert_eq!(r["detected"], expected, "{r:?}");
+    }
 }
 
 #[test]
@@ -96,6 +133,6 @@ fn an_unknown_assay_is_named_with_the_choices() {
     assert_command_error(
         &bad,
         &["run", "scenario.toml"],
-        &["arms[0].observe[3]", "one of in111", "found \"in112\""],
+        &["arms[0].observe[4]", "one of in111", "found \"in112\""],
     );
 }

@@ -40,7 +40,8 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
     for needle in [
         "| D04_Eggenhofer2012#1 | fitted |",
         "| D03_Assis2010#1 | held out |",
-        "| D11_Toupet2013#1 | other |",
+        "| D11_Toupet2013#1 | fitted |",
+        "| D06_Schrepfer2007#4 | other |",
         "- fitted rows: ",
         "- held out rows: ",
     ] {
@@ -63,6 +64,7 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
         "D02b_Lee2009_meeting_abstract",
         "D03_Assis2010",
         "D04_Eggenhofer2012",
+        "D06_Schrepfer2007",
         "D11_Toupet2013",
         "D12_Shim2015",
         "D13_Li2016",

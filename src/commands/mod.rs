@@ -181,11 +181,22 @@ pub fn simulate_body(
     let groups = OrganGroups::of_rows(&locations, &states);
     let membership = groups.membership(rows.len()).unwrap_or_default();
     // The arms' assays, each reporting per group of rows.
+    let group_host_cells: Vec<Option<f64>> = groups
+        .names
+        .iter()
+        .map(|g| {
+            checked
+                .params
+                .param(&format!("host_cells.{g}"))
+                .map(|p| p.value)
+        })
+        .collect();
     let rows_for_observer = crate::observe::RowsForObserver {
         locations: &locations,
         states: &states,
         group_rows: &groups.rows,
         group_names: &groups.names,
+        group_host_cells: &group_host_cells,
     };
     let observers: Vec<Option<crate::observe::Observers>> = checked
         .arms
@@ -258,6 +269,11 @@ pub fn simulate_body(
                         .map(|(name, observer)| (name.clone(), observer.assay().clone()))
                         .collect(),
                     groups: groups.names.clone(),
+                    detection_limits: o
+                        .observers
+                        .iter()
+                        .map(|(_, observer)| observer.detection_limits().to_vec())
+                        .collect(),
                     tally,
                 }
             }),

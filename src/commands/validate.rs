@@ -67,8 +67,7 @@ pub fn compare_all(args: &ValidateArgs) -> Result<Vec<Compared>, Error> {
         let (results, _) = super::simulate_body(&scenario, None, DEFAULT_BATCH_CELLS, &|_| {})?;
         for entry in &scenario.resolved.validation {
             let find = |id: &str| rows.iter().find(|r| r.id == id).cloned();
-            let (Some(row), high) = (find(&entry.row), entry.row_high.as_deref().and_then(find))
-            else {
+            let Some((row, high)) = crate::validate::measured_rows(entry, find) else {
                 continue; // checked when the scenario was loaded
             };
             let outcome = evaluate(entry, &row, high.as_ref(), &results);

@@ -194,15 +194,16 @@ impl Problem {
             let (results, _) =
                 crate::commands::simulate_body(&scenario, None, DEFAULT_BATCH_CELLS, &|_| {})?;
             for entry in entries {
-                let find = |id: &str| self.measurements.iter().find(|m| m.id == id);
-                let Some(row) = find(&entry.row) else {
+                let find = |id: &str| self.measurements.iter().find(|m| m.id == id).cloned();
+                let Some((row, high)) = crate::validate::measured_rows(entry, find) else {
                     continue;
                 };
-                let high = entry.row_high.as_deref().and_then(find);
                 let outcome =
-                    evaluate(entry, row, high, &results).map_err(|message| Error::Model {
-                        path: path.clone(),
-                        message: format!("{}: {message}", entry.row),
+                    evaluate(entry, &row, high.as_ref(), &results).map_err(|message| {
+                        Error::Model {
+                            path: path.clone(),
+                            message: format!("{}: {message}", entry.row),
+                        }
                     })?;
                 residuals.push(RowResidual {
                     row: entry.row.clone(),

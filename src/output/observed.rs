@@ -1,5 +1,6 @@
 //! `observed.csv`: what each arm's assays see (scenario key `observe`), per
-//! assay, record time and place: `arm,route,assay,time_h,location,signal,signal_se,unit`.
+//! assay, record time and place:
+//! `arm,route,assay,time_h,location,signal,signal_se,unit,detection_limit,detected`.
 //! A radiolabel's signal is the percent of the injected activity there; the
 //! other assays' are in cells of the dose (live cells, or cell equivalents
 //! of DNA, or labelled cells and debris). Exact in expectation along the
@@ -25,6 +26,8 @@ pub fn observed_csv(results: &Results) -> Option<Vec<u8>> {
         "signal",
         "signal_se",
         "unit",
+        "detection_limit",
+        "detected",
     ]);
     for arm in &results.arms {
         let Some(observed) = &arm.observed else {
@@ -36,18 +39,27 @@ pub fn observed_csv(results: &Results) -> Option<Vec<u8>> {
                 Assay::Radiolabel { .. } => 100.0,
                 _ => arm.dose_cells,
             };
+            let limits = observed.detection_limits.get(a);
             for (r, &time_h) in results.record_times_h.iter().enumerate() {
                 for (g, group) in observed.groups.iter().enumerate() {
                     let m = observed.tally.mean(r, a * width + g);
+                    let limit = limits.and_then(|l| l.get(g).copied().flatten());
+                    let signal = m.mean * scale;
                     let _ = w.write_record([
                         arm.arm.as_str(),
                         arm.route.as_str(),
                         name.as_str(),
                         &float(time_h),
                         group.as_str(),
-                        &float(m.mean * scale),
+                        &float(signal),
                         &float(m.se * scale),
                         assay.unit(),
+                        &limit.map(float).unwrap_or_default(),
+                        match limit {
+                            Some(l) if signal >= l => "yes",
+                            Some(_) => "no",
+                            None => "",
+                        },
                     ]);
                 }
             }

@@ -525,6 +525,7 @@ fn check_validation(file: &BodyScenarioFile, arms: &[ArmSpec], problems: &mut Ve
         for (field, id) in [
             ("row", Some(&entry.row)),
             ("row_high", entry.row_high.as_ref()),
+            ("row_over", entry.row_over.as_ref()),
         ] {
             if let Some(id) = id
                 && !rows.iter().any(|r| r.id == *id)

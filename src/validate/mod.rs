@@ -33,6 +33,26 @@ pub struct Compared {
     pub role: &'static str,
 }
 
+/// The measured side of `entry`: its row — for a fold change given as two
+/// rows (`row_over`), that row with the ratio of the two as its value — and
+/// a range's max row. `None` where a row named is not in `find`.
+pub fn measured_rows(
+    entry: &ValidationEntry,
+    find: impl Fn(&str) -> Option<Measurement>,
+) -> Option<(Measurement, Option<Measurement>)> {
+    let mut row = find(&entry.row)?;
+    if let Some(over) = &entry.row_over {
+        let denominator = find(over)?;
+        row.value /= denominator.value;
+        row.unit = format!("ratio {} / {} ({})", row.id, denominator.id, row.unit);
+    }
+    let high = match &entry.row_high {
+        Some(id) => Some(find(id)?),
+        None => None,
+    };
+    Some((row, high))
+}
+
 /// The role of `row`: fitted if a fit config lists it, held out if
 /// `held_out` (the text of HELD_OUT.md) names its dataset in a table row.
 pub fn role_of(row: &Measurement, fitted_rows: &[String], held_out: &str) -> &'static str {
@@ -151,7 +171,12 @@ pub fn validation_table(rows: &[Compared]) -> String {
             c.role,
             c.row.organ.replace('|', "/"),
             c.row.time_h,
-            c.measured(),
+            // A ratio of two rows is computed here: three digits.
+            if c.entry.row_over.is_some() {
+                short(c.row.value)
+            } else {
+                c.measured()
+            },
             c.row.unit,
             measure_name(&c.entry),
             c.entry.assay,

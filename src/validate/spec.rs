@@ -64,6 +64,11 @@ pub struct ValidationEntry {
     /// The max row of a range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_high: Option<String>,
+    /// For a `fold_change` reported as two rows of one experiment (treated
+    /// and control, in any unit such as counts per microscope field): the
+    /// denominator row; the measured fold change is `row` / `row_over`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_over: Option<String>,
     /// How to compare.
     pub measure: Measure,
     /// Arm.

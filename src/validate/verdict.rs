@@ -66,6 +66,8 @@ struct Series {
     times_h: Vec<f64>,
     values: Vec<f64>,
     se: Vec<f64>,
+    /// The assay's own detection limit in this place, in the series' unit.
+    detection_limit: Option<f64>,
 }
 
 fn series(
@@ -109,10 +111,18 @@ fn series(
             (m.mean * scale, m.se * scale)
         })
         .unzip();
+    // Limits are in cells in the whole place; a percent of the dose
+    // scales them as the signal.
+    let detection_limit = observed
+        .detection_limits
+        .get(a)
+        .and_then(|l| l.get(g).copied().flatten())
+        .map(|cells| cells / arm_result.dose_cells * scale);
     Ok(Series {
         times_h: results.record_times_h.clone(),
         values,
         se,
+        detection_limit,
     })
 }
 
@@ -250,9 +260,9 @@ pub fn evaluate(
             }
         }
         Measure::Detected => {
-            let limit = entry
-                .detection_limit
-                .ok_or("detected needs detection_limit".to_string())?;
+            let limit = entry.detection_limit.or(main.detection_limit).ok_or(
+                "detected needs detection_limit: the assay has none for this place".to_string(),
+            )?;
             let r = *in_window
                 .iter()
                 .max_by(|&&a, &&b| main.values[a].total_cmp(&main.values[b]))
@@ -375,9 +385,10 @@ pub fn evaluate(
             within_factor_2(model, v)
         }
         Measure::DurationDetectable => {
-            let limit = entry
-                .detection_limit
-                .ok_or("duration_detectable needs detection_limit".to_string())?;
+            let limit = entry.detection_limit.or(main.detection_limit).ok_or(
+                "duration_detectable needs detection_limit: the assay has none for this place"
+                    .to_string(),
+            )?;
             let model = (0..main.times_h.len())
                 .filter(|&r| main.values[r] >= limit)
                 .map(|r| main.times_h[r])
