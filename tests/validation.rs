@@ -64,6 +64,7 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
         "D02b_Lee2009_meeting_abstract",
         "D03_Assis2010",
         "D04_Eggenhofer2012",
+        "D05_Fischer2009",
         "D06_Schrepfer2007",
         "D11_Toupet2013",
         "D12_Shim2015",
@@ -144,4 +145,29 @@ fn a_bad_validation_entry_names_the_row_arm_or_assay() {
             "an assay that arm iv_vasodilator observes (in111_decay_corrected)",
         ],
     );
+}
+
+#[test]
+fn a_comparison_with_a_scenario_that_was_not_run_says_which() {
+    // The NSC scenario of D05 compares with the MSC one; alone, its row
+    // cannot be computed, and the table says why instead of a number.
+    let ws = Workspace::new("");
+    let dir = ws.path("alone");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("nsc.toml"),
+        crate_file("scenarios/validation/d05_fischer2009_nsc.toml")
+            .replace("cells = 1000000", "cells = 2000"),
+    )
+    .unwrap();
+    let assert = ws
+        .biodist(&["validate", "alone", "--format", "md", "--out", "val"])
+        .success();
+    let markdown = stdout_of(&assert);
+    assert!(
+        markdown
+            .contains("against.scenario: no validation scenario named \"val_d05_fischer2009_msc\""),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| error |"), "{markdown}");
 }

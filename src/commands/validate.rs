@@ -52,7 +52,8 @@ pub fn compare_all(args: &ValidateArgs) -> Result<Vec<Compared>, Error> {
             }
         }
     }
-    let mut compared = Vec::new();
+    // Run every scenario first: an entry may compare with another one.
+    let mut runs = Vec::new();
     for path in files {
         let scenario = match scenario::load_any(&path, &assignments)? {
             AnyScenario::Body(body) => body,
@@ -65,12 +66,17 @@ pub fn compare_all(args: &ValidateArgs) -> Result<Vec<Compared>, Error> {
             }
         };
         let (results, _) = super::simulate_body(&scenario, None, DEFAULT_BATCH_CELLS, &|_| {})?;
+        runs.push((scenario, results));
+    }
+    let others = |name: &str| runs.iter().find(|(s, _)| s.name() == name).map(|(_, r)| r);
+    let mut compared = Vec::new();
+    for (scenario, results) in &runs {
         for entry in &scenario.resolved.validation {
             let find = |id: &str| rows.iter().find(|r| r.id == id).cloned();
             let Some((row, high)) = crate::validate::measured_rows(entry, find) else {
                 continue; // checked when the scenario was loaded
             };
-            let outcome = evaluate(entry, &row, high.as_ref(), &results);
+            let outcome = evaluate(entry, &row, high.as_ref(), results, &others);
             let role = crate::validate::role_of(&row, &fitted_rows, &held_out);
             compared.push(Compared {
                 role,

@@ -173,7 +173,9 @@ impl Problem {
         for (p, v) in self.parameters.iter().zip(values) {
             assignments.push(format!("parameters.{}={v:?}", p.key));
         }
-        let mut residuals = Vec::new();
+        // Every scenario is run (an entry may compare with another one);
+        // then the fitted rows are evaluated.
+        let mut runs = Vec::new();
         for path in &self.scenarios {
             let AnyScenario::Body(scenario) = scenario::load_any(path, &assignments)? else {
                 return Err(Error::WrongForm {
@@ -182,26 +184,31 @@ impl Problem {
                     found: "a graph scenario",
                 });
             };
-            let entries: Vec<_> = scenario
+            let (results, _) =
+                crate::commands::simulate_body(&scenario, None, DEFAULT_BATCH_CELLS, &|_| {})?;
+            runs.push((path, scenario, results));
+        }
+        let others = |name: &str| {
+            runs.iter()
+                .find(|(_, s, _)| s.name() == name)
+                .map(|(_, _, r)| r)
+        };
+        let mut residuals = Vec::new();
+        for (path, scenario, results) in &runs {
+            let entries = scenario
                 .resolved
                 .validation
                 .iter()
-                .filter(|e| self.rows.contains(&e.row))
-                .collect();
-            if entries.is_empty() {
-                continue;
-            }
-            let (results, _) =
-                crate::commands::simulate_body(&scenario, None, DEFAULT_BATCH_CELLS, &|_| {})?;
+                .filter(|e| self.rows.contains(&e.row));
             for entry in entries {
                 let find = |id: &str| self.measurements.iter().find(|m| m.id == id).cloned();
                 let Some((row, high)) = crate::validate::measured_rows(entry, find) else {
                     continue;
                 };
                 let outcome =
-                    evaluate(entry, &row, high.as_ref(), &results).map_err(|message| {
+                    evaluate(entry, &row, high.as_ref(), results, &others).map_err(|message| {
                         Error::Model {
-                            path: path.clone(),
+                            path: (*path).clone(),
                             message: format!("{}: {message}", entry.row),
                         }
                     })?;

@@ -192,3 +192,42 @@ pub fn validation_table(rows: &[Compared]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(toml_text: &str) -> ValidationEntry {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn a_fold_change_of_two_rows_is_their_ratio() {
+        let rows = measurements::measurements().unwrap();
+        let find = |id: &str| rows.iter().find(|r| r.id == id).cloned();
+        let ratio = entry(
+            r#"row = "D06_Schrepfer2007#4"
+row_over = "D06_Schrepfer2007#3"
+measure = "fold_change"
+arm = "a"
+assay = "particle_label"
+location = "lung""#,
+        );
+        let (row, high) = measured_rows(&ratio, find).unwrap();
+        assert!((row.value - 6.0 / 19.3).abs() < 1e-12, "{}", row.value);
+        assert!(
+            row.unit
+                .starts_with("ratio D06_Schrepfer2007#4 / D06_Schrepfer2007#3")
+        );
+        assert!(high.is_none());
+        let missing = entry(
+            r#"row = "D06_Schrepfer2007#4"
+row_over = "D06_Schrepfer2007#99"
+measure = "fold_change"
+arm = "a"
+assay = "particle_label"
+location = "lung""#,
+        );
+        assert!(measured_rows(&missing, find).is_none());
+    }
+}

@@ -36,6 +36,11 @@ pub enum Measure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Against {
+    /// Another validation scenario, by its `name`, run alongside (the same
+    /// record times): for an experiment whose groups differ in what the
+    /// scenario fixes once, such as the cell product. Default: this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
     /// Arm (default: the entry's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arm: Option<String>,

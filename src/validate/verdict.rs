@@ -137,12 +137,17 @@ fn log_distance(model: f64, target: f64) -> f64 {
     }
 }
 
-/// Evaluates `entry` for `row` (and `high`, a range's max row) on `results`.
+/// Other scenarios' results, by scenario name (for `against.scenario`).
+pub type OtherScenarios<'a> = &'a dyn Fn(&str) -> Option<&'a Results>;
+
+/// Evaluates `entry` for `row` (and `high`, a range's max row) on `results`;
+/// `others` finds the results of the scenario an `against` names.
 pub fn evaluate(
     entry: &ValidationEntry,
     row: &Measurement,
     high: Option<&Measurement>,
     results: &Results,
+    others: OtherScenarios,
 ) -> Result<Outcome, String> {
     let main = series(
         results,
@@ -183,8 +188,22 @@ pub fn evaluate(
             .against
             .as_ref()
             .ok_or(format!("{:?} needs `against`", entry.measure))?;
+        let their_results = match &against.scenario {
+            None => results,
+            Some(name) => {
+                let theirs = others(name).ok_or(format!(
+                    "against.scenario: no validation scenario named {name:?} was run with this one"
+                ))?;
+                if theirs.record_times_h != results.record_times_h {
+                    return Err(format!(
+                        "against.scenario {name:?}: expected the same record_times_h as this scenario"
+                    ));
+                }
+                theirs
+            }
+        };
         let s = series(
-            results,
+            their_results,
             against.arm.as_deref().unwrap_or(&entry.arm),
             &entry.assay,
             against.location.as_deref().unwrap_or(&entry.location),
