@@ -41,7 +41,7 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
         "| D04_Eggenhofer2012#1 | fitted |",
         "| D03_Assis2010#1 | held out |",
         "| D11_Toupet2013#1 | fitted |",
-        "| D06_Schrepfer2007#4 | other |",
+        "| D07_Toma2009#2 | other |",
         "- fitted rows: ",
         "- held out rows: ",
     ] {
@@ -66,6 +66,7 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
         "D04_Eggenhofer2012",
         "D05_Fischer2009",
         "D06_Schrepfer2007",
+        "D07_Toma2009",
         "D11_Toupet2013",
         "D12_Shim2015",
         "D13_Li2016",
