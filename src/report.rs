@@ -201,8 +201,9 @@ pub fn table(
                     "",
                     "",
                     "",
-                    format!("{}–{}", cells_label(knee_low), cells_label(knee_high)),
-                    format!("{}–{}", cells_label(cart_low), cells_label(cart_high)),
+                    // A leading space keeps two full-width ranges apart.
+                    format!(" {}–{}", cells_label(knee_low), cells_label(knee_high)),
+                    format!(" {}–{}", cells_label(cart_low), cells_label(cart_high)),
                 );
             }
         }

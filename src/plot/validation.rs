@@ -38,6 +38,15 @@ where
 {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
+    let (_, height) = root.dim_in_pixel();
+    let (root, footer) = root.split_vertically(height.saturating_sub(24));
+    super::footnote(
+        &footer,
+        "Filled: agrees; open: disagrees (verdict rules in the README). Dashed: a factor 2 either way. \
+         A range is drawn at its geometric midpoint; flags and directions have no point.",
+    )
+    .map_err(e)?;
+    let root = &root;
     let pts = points(rows);
     let low = pts
         .iter()
