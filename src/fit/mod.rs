@@ -3,10 +3,14 @@
 //! verdict rules as `biodist validate`.
 //!
 //! **Loss**: the sum over the chosen rows of the squared residuals of
-//! [`crate::validate::verdict::Outcome`] — log-ratios in units of the rule's
-//! tolerance for values, half-lives and fold changes (a factor 2 counts as
-//! one unit), and hinges for ranges, bounds and flags (0 where the rule
-//! holds, the log-distance to holding it where it does not).
+//! [`crate::validate::verdict::Outcome`] — for values and fold changes the
+//! log-ratio to the measured value in units of the row's own log-scale
+//! spread (from its SD, as a log-normal's; for a ratio of two rows, theirs
+//! in quadrature), or of the rule's tolerance where the row gives no SD (a
+//! factor 2 for values, half-lives, times of peak and durations, 1.5 for fold
+//! changes); for ranges a hinge in units of half the range's log-width; for
+//! bounds and flags a hinge in units of ln 2 (0 where the rule holds, the
+//! log-distance to holding it where it does not).
 //! **Optimiser**: Nelder–Mead (argmin), on ln(value) for log-scale
 //! parameters and on the value itself for linear ones, kept inside the
 //! stated range by a penalty. **Common random numbers**: every evaluation

@@ -26,6 +26,8 @@ pub struct Measurement {
     pub organ: String,
     /// Value.
     pub value: f64,
+    /// The row's standard deviation (NaN where it gives none).
+    pub value_sd: f64,
     /// Unit as written.
     pub unit: String,
     /// Statistic as written.
@@ -35,6 +37,13 @@ pub struct Measurement {
 }
 
 impl Measurement {
+    /// The row's spread on the log scale, from its mean and SD as a
+    /// log-normal's: √ln(1 + (SD/mean)²); `None` where it gives no SD.
+    pub fn log_sd(&self) -> Option<f64> {
+        (self.value_sd > 0.0 && self.value > 0.0)
+            .then(|| (1.0 + (self.value_sd / self.value).powi(2)).ln().sqrt())
+    }
+
     /// The row's time: `(from, to)` hours (equal for a single time), or
     /// `None` where the table gives none.
     pub fn time_window_h(&self) -> Option<(f64, f64)> {
@@ -67,6 +76,7 @@ pub fn measurements() -> Result<Vec<Measurement>, String> {
         time,
         organ,
         value,
+        value_sd,
         unit,
         statistic,
         citation,
@@ -79,15 +89,16 @@ pub fn measurements() -> Result<Vec<Measurement>, String> {
         "time_h",
         "organ",
         "value",
+        "value_sd",
         "unit",
         "statistic",
         "citation",
     ]
     .map(column);
-    let (dataset, species, cell, label, route, time, organ, value, unit, statistic, citation) = (
-        dataset?, species?, cell?, label?, route?, time?, organ?, value?, unit?, statistic?,
-        citation?,
+    let (dataset, species, cell, label, route, time, organ, value, value_sd) = (
+        dataset?, species?, cell?, label?, route?, time?, organ?, value?, value_sd?,
     );
+    let (unit, statistic, citation) = (unit?, statistic?, citation?);
     let mut rows: Vec<Measurement> = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record =
@@ -105,6 +116,7 @@ pub fn measurements() -> Result<Vec<Measurement>, String> {
             time_h: text(time),
             organ: text(organ),
             value: text(value).trim().parse().unwrap_or(f64::NAN),
+            value_sd: text(value_sd).trim().parse().unwrap_or(f64::NAN),
             unit: text(unit),
             statistic: text(statistic),
             citation: text(citation),

@@ -43,7 +43,13 @@ pub fn measured_rows(
     let mut row = find(&entry.row)?;
     if let Some(over) = &entry.row_over {
         let denominator = find(over)?;
+        // The ratio's log-scale spread: the two rows' added in quadrature.
+        let log_sd = match (row.log_sd(), denominator.log_sd()) {
+            (Some(a), Some(b)) => (a * a + b * b).sqrt(),
+            _ => f64::NAN,
+        };
         row.value /= denominator.value;
+        row.value_sd = row.value * (log_sd * log_sd).exp_m1().sqrt();
         row.unit = format!("ratio {} / {} ({})", row.id, denominator.id, row.unit);
     }
     let high = match &entry.row_high {
@@ -220,6 +226,10 @@ location = "lung""#,
                 .starts_with("ratio D06_Schrepfer2007#4 / D06_Schrepfer2007#3")
         );
         assert!(high.is_none());
+        // Its log-scale spread is the two rows' in quadrature.
+        let log_sd = |v: f64, sd: f64| (1.0 + (sd / v).powi(2)).ln().sqrt();
+        let expected = (log_sd(6.0, 1.6).powi(2) + log_sd(19.3, 11.1).powi(2)).sqrt();
+        assert!((row.log_sd().unwrap() - expected).abs() < 1e-12);
         let missing = entry(
             r#"row = "D06_Schrepfer2007#4"
 row_over = "D06_Schrepfer2007#99"

@@ -29,11 +29,13 @@ pub struct Outcome {
     pub model_se: f64,
     /// Whether the rule holds.
     pub agrees: bool,
-    /// How far the model is from the row, for fitting: log of the ratio to
-    /// the measured value in units of the rule's tolerance (ln 2 for a
-    /// factor 2, ln 1.5 for a fold change), and for a range, bound or flag a
-    /// hinge: 0 where the rule holds, the log-distance to holding it (in
-    /// units of ln 2) where it does not.
+    /// How far the model is from the row, for fitting: for a value or fold
+    /// change the log of the ratio to the measured value in units of the
+    /// row's own log-scale spread where it gives an SD, else of the rule's
+    /// tolerance (ln 2 for a factor 2, ln 1.5 for a fold change); for a
+    /// range a hinge: 0 inside, outside the log-distance to it in units of
+    /// half the range's log-width; for a bound or flag a hinge in units of
+    /// ln 2.
     pub residual: f64,
 }
 
@@ -43,6 +45,13 @@ const LN2: f64 = std::f64::consts::LN_2;
 fn log_ratio(a: f64, b: f64) -> f64 {
     let floor = 1e-12 * a.abs().max(b.abs()).max(1e-300);
     (a.max(floor) / b.max(floor)).ln()
+}
+
+/// The unit of a value's or fold change's residual: the row's own spread
+/// on the log scale where it gives an SD (at least 0.05, so that a very
+/// precise row cannot swamp the others), else the rule's tolerance.
+fn value_unit(row: &Measurement, tolerance: f64) -> f64 {
+    row.log_sd().map_or(tolerance, |s| s.max(0.05))
 }
 
 /// A derived single value (half-life, time of peak, duration) against the
@@ -226,7 +235,7 @@ pub fn evaluate(
                 model: m,
                 model_se: main.se[r],
                 agrees: m >= v / 2.0 && m <= v * 2.0,
-                residual: log_ratio(m, v) / LN2,
+                residual: log_ratio(m, v) / value_unit(row, LN2),
             }
         }
         Measure::Range => {
@@ -241,12 +250,18 @@ pub fn evaluate(
             let agrees = in_window
                 .iter()
                 .any(|&r| main.values[r] >= low && main.values[r] <= top);
+            // The range's own spread: half its width on the log scale.
+            let unit = if top > low && low > 0.0 {
+                0.5 * (top / low).ln()
+            } else {
+                LN2
+            };
             let residual = if agrees {
                 0.0
             } else if m < low {
-                log_ratio(m, low) / LN2
+                log_ratio(m, low) / unit
             } else {
-                log_ratio(m, top) / LN2
+                log_ratio(m, top) / unit
             };
             Outcome {
                 model: m,
@@ -340,7 +355,8 @@ pub fn evaluate(
                 let (mine, theirs) = (main.values[r], other(r)?);
                 let (value, holds) = if entry.measure == Measure::FoldChange {
                     let ratio = mine / theirs;
-                    residual = residual.min(log_ratio(ratio, v).abs() / 1.5f64.ln());
+                    residual =
+                        residual.min(log_ratio(ratio, v).abs() / value_unit(row, 1.5f64.ln()));
                     (ratio, ratio >= v / 1.5 && ratio <= v * 1.5)
                 } else {
                     // Relative difference the wrong way (0 when right).
