@@ -136,3 +136,45 @@ fn fit_recovers_parameters_from_synthetic_data() {
     assert!(identified >= 1, "regions: {:?}", fitted.regions);
     assert!(fitted.loss < fitted.start_loss);
 }
+
+#[test]
+fn a_fit_config_that_cannot_fit_is_a_clear_error() {
+    let scenario = format!(
+        "{}/scenarios/validation/d07_toma2009.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let head = format!("name = \"x\"\ncells = 2000\nscenarios = [{scenario:?}]\n");
+    let parameter = "[[parameters]]\nkey = \"fate.systemic.death_mean_h\"\n";
+    for (config, needles) in [
+        (
+            format!("{head}rows = [\"D07_Toma2009#2\"]\nparameters = []\n"),
+            vec![
+                "scenario.toml: parameters",
+                "at least one [[parameters]] table",
+            ],
+        ),
+        (
+            format!("{head}rows = [\"D07_Toma2009#2\"]\n{parameter}low = 50.0\nhigh = 10.0\n"),
+            vec![
+                "parameters[0].high",
+                "low < high",
+                "found low 50 and high 10",
+            ],
+        ),
+        (
+            format!("{head}rows = [\"D07_Toma2009#2\"]\n{parameter}low = 0.0\nhigh = 10.0\n"),
+            vec!["parameters[0].low", "a value > 0 on a log scale"],
+        ),
+        (
+            format!(
+                "{head}rows = [\"D04_Eggenhofer2012#1\"]\n{parameter}low = 10.0\nhigh = 50.0\n"
+            ),
+            vec![
+                "scenario.toml: rows",
+                "\"D04_Eggenhofer2012#1\", which none of them does",
+            ],
+        ),
+    ] {
+        common::workspace::assert_command_error(&config, &["fit", "scenario.toml"], &needles);
+    }
+}

@@ -41,7 +41,8 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
         "| D04_Eggenhofer2012#1 | fitted |",
         "| D03_Assis2010#1 | held out |",
         "| D11_Toupet2013#1 | fitted |",
-        "| D07_Toma2009#2 | other |",
+        "| D07_Toma2009#2 | fitted |",
+        "| D08_Hofmann2005#5 | held out |",
         "- fitted rows: ",
         "- held out rows: ",
     ] {
@@ -67,6 +68,7 @@ fn readme_validation_table_is_current_and_covers_every_expressible_dataset() {
         "D05_Fischer2009",
         "D06_Schrepfer2007",
         "D07_Toma2009",
+        "D08_Hofmann2005",
         "D11_Toupet2013",
         "D12_Shim2015",
         "D13_Li2016",
@@ -151,7 +153,7 @@ fn a_bad_validation_entry_names_the_row_arm_or_assay() {
 #[test]
 fn a_comparison_with_a_scenario_that_was_not_run_says_which() {
     // The NSC scenario of D05 compares with the MSC one; alone, its row
-    // cannot be computed, and the table says why instead of a number.
+    // cannot be computed: an error that names the file, the entry and why.
     let ws = Workspace::new("");
     let dir = ws.path("alone");
     fs::create_dir_all(&dir).unwrap();
@@ -163,12 +165,66 @@ fn a_comparison_with_a_scenario_that_was_not_run_says_which() {
     .unwrap();
     let assert = ws
         .biodist(&["validate", "alone", "--format", "md", "--out", "val"])
-        .success();
-    let markdown = stdout_of(&assert);
+        .code(2);
+    let stderr = stderr_of(&assert);
     assert!(
-        markdown
-            .contains("against.scenario: no validation scenario named \"val_d05_fischer2009_msc\""),
-        "{markdown}"
+        stderr.contains("nsc.toml: validation[0] (row D05_Fischer2009#1): against.scenario: no validation scenario named \"val_d05_fischer2009_msc\""),
+        "{stderr}"
     );
-    assert!(markdown.contains("| error |"), "{markdown}");
+    assert!(!ws.path("val").exists(), "nothing written");
+}
+
+/// A range (D09's min and max rows of initial lung activity) through the
+/// whole command, and a max row that does not pair with the min row.
+const RANGE_SCENARIO: &str = r#"
+name = "range"
+[run]
+cells = 5000
+seed = 1
+record_times_h = [0.1, 1.0]
+[body]
+preset = "human"
+[product]
+cell = "msc_bone_marrow"
+[[arms]]
+name = "iv"
+route = "iv"
+dose_cells = 1e8
+observe = ["tc99m_hmpao"]
+[[validation]]
+row = "D09_Skretting1988#1"
+row_high = "D09_Skretting1988#2"
+measure = "range"
+arm = "iv"
+assay = "tc99m_hmpao"
+location = "lung"
+time_h = 0.1
+"#;
+
+#[test]
+fn a_range_agrees_inside_its_min_and_max_rows_which_must_pair() {
+    let ws = Workspace::new("");
+    fs::create_dir_all(ws.path("dir")).unwrap();
+    fs::write(ws.path("dir/range.toml"), RANGE_SCENARIO).unwrap();
+    ws.biodist(&["validate", "dir", "--out", "val"]).success();
+    let rows = read_csv(&ws.path("val/validation.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["measured"], "22–31");
+    let model: f64 = rows[0]["model"].parse().unwrap();
+    let inside = (22.0..=31.0).contains(&model);
+    assert_eq!(
+        rows[0]["verdict"],
+        if inside { "agrees" } else { "disagrees" }
+    );
+    // The liver row at 1 h is no max of the lung's range at 0 h.
+    let bad = RANGE_SCENARIO.replace("D09_Skretting1988#2", "D09_Skretting1988#4");
+    assert_command_error(
+        &bad,
+        &["run", "scenario.toml"],
+        &[
+            "validation[0].row_high",
+            "the max row paired with D09_Skretting1988#1",
+            "found D09_Skretting1988#4",
+        ],
+    );
 }

@@ -12,6 +12,15 @@ use crate::output::tables::float;
 use crate::output::write_folder;
 use crate::validate::measurements::measurements;
 
+/// Four significant digits (a leak of 1.25e-4 must not print as 0.0001).
+fn four_digits(x: f64) -> String {
+    if x != 0.0 && (x.abs() < 0.01 || x.abs() >= 1e5) {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
 /// `biodist fit`.
 pub fn run_fit(args: &FitArgs) -> Result<(), Error> {
     let config = read_config(&args.config)?;
@@ -40,7 +49,19 @@ pub fn run_fit(args: &FitArgs) -> Result<(), Error> {
         config.max_iterations,
         config.profile_points,
         config.region_delta_loss,
-    )?;
+    )
+    .map_err(|e| match e {
+        Error::Usage {
+            key,
+            expected,
+            found,
+        } => Error::Usage {
+            key: format!("{}: {key}", args.config.display()),
+            expected,
+            found,
+        },
+        other => other,
+    })?;
     let mut fit_csv =
         String::from("key,start,fitted,low,high,scale,region_low,region_high,identified\n");
     for (i, p) in config.parameters.iter().enumerate() {
@@ -49,7 +70,7 @@ pub fn run_fit(args: &FitArgs) -> Result<(), Error> {
             fit_csv,
             "{},{},{},{},{},{},{},{},{}",
             p.key,
-            float(p.start.unwrap_or(f64::NAN)),
+            float(p.start_value()),
             float(fitted.values[i]),
             float(p.low),
             float(p.high),
@@ -118,11 +139,11 @@ pub fn run_fit(args: &FitArgs) -> Result<(), Error> {
         let (rl, rh, identified) = fitted.regions[i];
         let _ = writeln!(
             out,
-            "  {} = {:.4} (fit region {:.4}–{:.4} within Δloss {}; {})",
+            "  {} = {} (fit region {}–{} within Δloss {}; {})",
             p.key,
-            fitted.values[i],
-            rl,
-            rh,
+            four_digits(fitted.values[i]),
+            four_digits(rl),
+            four_digits(rh),
             config.region_delta_loss,
             if identified {
                 "identified".to_string()

@@ -66,17 +66,29 @@ pub fn compare_all(args: &ValidateArgs) -> Result<Vec<Compared>, Error> {
             }
         };
         let (results, _) = super::simulate_body(&scenario, None, DEFAULT_BATCH_CELLS, &|_| {})?;
-        runs.push((scenario, results));
+        runs.push((path, scenario, results));
     }
-    let others = |name: &str| runs.iter().find(|(s, _)| s.name() == name).map(|(_, r)| r);
+    let others = |name: &str| {
+        runs.iter()
+            .find(|(_, s, _)| s.name() == name)
+            .map(|(_, _, r)| r)
+    };
     let mut compared = Vec::new();
-    for (scenario, results) in &runs {
-        for entry in &scenario.resolved.validation {
+    for (path, scenario, results) in &runs {
+        for (i, entry) in scenario.resolved.validation.iter().enumerate() {
             let find = |id: &str| rows.iter().find(|r| r.id == id).cloned();
             let Some((row, high)) = crate::validate::measured_rows(entry, find) else {
                 continue; // checked when the scenario was loaded
             };
-            let outcome = evaluate(entry, &row, high.as_ref(), results, &others);
+            // An entry the model cannot be read for is the scenario's error,
+            // not a row of the table.
+            let outcome =
+                evaluate(entry, &row, high.as_ref(), results, &others).map_err(|message| {
+                    Error::Model {
+                        path: path.clone(),
+                        message: format!("validation[{i}] (row {}): {message}", entry.row),
+                    }
+                })?;
             let role = crate::validate::role_of(&row, &fitted_rows, &held_out);
             compared.push(Compared {
                 role,
@@ -84,7 +96,7 @@ pub fn compare_all(args: &ValidateArgs) -> Result<Vec<Compared>, Error> {
                 entry: entry.clone(),
                 row,
                 high,
-                outcome,
+                outcome: Ok(outcome),
             });
         }
     }

@@ -80,7 +80,8 @@ impl FitParameter {
         }
     }
 
-    fn start_value(&self) -> f64 {
+    /// Where the optimiser starts: `start`, or the middle of the range.
+    pub fn start_value(&self) -> f64 {
         self.start.unwrap_or(match self.scale() {
             Scale::Log => (self.low * self.high).sqrt(),
             Scale::Linear => 0.5 * (self.low + self.high),
@@ -293,7 +294,20 @@ pub fn fit(
         .map(|p| p.to_coordinate(p.start_value()))
         .collect();
     let start_values: Vec<f64> = problem.parameters.iter().map(|p| p.start_value()).collect();
-    let (start_loss, _) = problem.loss(&start_values)?;
+    let (start_loss, start_residuals) = problem.loss(&start_values)?;
+    // Every row must be compared by some scenario of the config.
+    if let Some(missing) = problem
+        .rows
+        .iter()
+        .find(|row| !start_residuals.iter().any(|r| &r.row == *row))
+    {
+        return Err(Error::Usage {
+            key: "rows".to_string(),
+            expected: "rows that a [[validation]] entry of the config's scenarios compares"
+                .to_string(),
+            found: format!("{missing:?}, which none of them does"),
+        });
+    }
     // Initial simplex: the start and one step of a fifth of each range.
     let mut simplex = vec![start.clone()];
     for (i, p) in problem.parameters.iter().enumerate() {
@@ -370,9 +384,81 @@ pub fn read_config(path: &Path) -> Result<FitConfig, Error> {
         expected: "valid TOML".to_string(),
         found: e.to_string(),
     })?;
-    serde_path_to_error::deserialize(deserializer).map_err(|e| Error::Usage {
-        key: format!("{}: {}", path.display(), e.path()),
-        expected: "a fit config field (name, scenarios, rows, cells, seed, max_iterations, region_delta_loss, profile_points, [[parameters]] key/low/high/scale/start)".to_string(),
-        found: e.inner().message().to_string(),
-    })
+    let config: FitConfig =
+        serde_path_to_error::deserialize(deserializer).map_err(|e| Error::Usage {
+            key: format!("{}: {}", path.display(), e.path()),
+            expected: "a fit config field (name, scenarios, rows, cells, seed, max_iterations, region_delta_loss, profile_points, [[parameters]] key/low/high/scale/start)".to_string(),
+            found: e.inner().message().to_string(),
+        })?;
+    check_config(&config).map_err(|(key, expected, found)| Error::Usage {
+        key: format!("{}: {key}", path.display()),
+        expected,
+        found,
+    })?;
+    Ok(config)
+}
+
+/// The checks serde cannot make: (key, expected, found) of the first
+/// problem.
+fn check_config(config: &FitConfig) -> Result<(), (String, String, String)> {
+    let problem = |key: &str, expected: &str, found: String| {
+        Err((key.to_string(), expected.to_string(), found))
+    };
+    if config.scenarios.is_empty() {
+        return problem(
+            "scenarios",
+            "at least one validation scenario",
+            "none".into(),
+        );
+    }
+    if config.rows.is_empty() {
+        return problem("rows", "at least one row to fit", "none".into());
+    }
+    if config.parameters.is_empty() {
+        return problem(
+            "parameters",
+            "at least one [[parameters]] table",
+            "none".into(),
+        );
+    }
+    if config.cells == 0 {
+        return problem("cells", "at least 1", "0".into());
+    }
+    if !(config.region_delta_loss > 0.0 && config.region_delta_loss.is_finite()) {
+        return problem(
+            "region_delta_loss",
+            "a number > 0",
+            config.region_delta_loss.to_string(),
+        );
+    }
+    for (i, p) in config.parameters.iter().enumerate() {
+        let key = |field: &str| format!("parameters[{i}].{field}");
+        if p.scale != "log" && p.scale != "linear" {
+            return problem(&key("scale"), "log or linear", format!("{:?}", p.scale));
+        }
+        if !(p.low.is_finite() && p.high.is_finite() && p.low < p.high) {
+            return problem(
+                &key("high"),
+                "a finite range with low < high",
+                format!("low {} and high {}", p.low, p.high),
+            );
+        }
+        if p.scale == "log" && p.low <= 0.0 {
+            return problem(
+                &key("low"),
+                "a value > 0 on a log scale (or scale = \"linear\")",
+                p.low.to_string(),
+            );
+        }
+        if let Some(start) = p.start
+            && !(start >= p.low && start <= p.high)
+        {
+            return problem(
+                &key("start"),
+                &format!("a value in {}–{}", p.low, p.high),
+                start.to_string(),
+            );
+        }
+    }
+    Ok(())
 }

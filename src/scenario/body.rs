@@ -537,6 +537,28 @@ fn check_validation(file: &BodyScenarioFile, arms: &[ArmSpec], problems: &mut Ve
                 ));
             }
         }
+        // A range pairs a min row with the max row of the same dataset,
+        // organ and time, by the `statistic` column.
+        let find = |id: &String| rows.iter().find(|r| r.id == *id);
+        if let (Some(low), Some(high)) = (find(&entry.row), entry.row_high.as_ref().and_then(find))
+            && (low.dataset_id != high.dataset_id
+                || low.organ != high.organ
+                || low.time_h != high.time_h
+                || !low.statistic.starts_with("min")
+                || !high.statistic.starts_with("max"))
+        {
+            problems.push(Problem::new(
+                format!("{key}.row_high"),
+                format!(
+                    "the max row paired with {}: same dataset, organ and time, statistic max_… against min_…",
+                    low.id
+                ),
+                format!(
+                    "{} ({}, {}, {} h, {})",
+                    high.id, high.dataset_id, high.organ, high.time_h, high.statistic
+                ),
+            ));
+        }
         match arms.iter().find(|a| a.name == entry.arm) {
             None => problems.push(Problem::new(
                 format!("{key}.arm"),

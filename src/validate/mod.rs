@@ -94,10 +94,7 @@ impl Compared {
 }
 
 fn measure_name(entry: &ValidationEntry) -> String {
-    serde_json::to_value(entry.measure)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    entry.measure.name().to_string()
 }
 
 /// `validation.csv`.
@@ -156,6 +153,17 @@ fn short(x: f64) -> String {
     }
 }
 
+/// The row's organ, and the model's place read for it where the names
+/// differ (a row naming several organs is read once per place).
+fn organ_read(c: &Compared) -> String {
+    let organ = c.row.organ.replace('|', "/");
+    if organ == c.entry.location {
+        organ
+    } else {
+        format!("{organ} (model: {})", c.entry.location)
+    }
+}
+
 /// The validation table as Markdown (for the README) or plain text.
 pub fn validation_table(rows: &[Compared]) -> String {
     let mut out = String::new();
@@ -175,7 +183,7 @@ pub fn validation_table(rows: &[Compared]) -> String {
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             c.row.id,
             c.role,
-            c.row.organ.replace('|', "/"),
+            organ_read(c),
             c.row.time_h,
             // A ratio of two rows is computed here: three digits.
             if c.entry.row_over.is_some() {

@@ -32,6 +32,25 @@ pub enum Measure {
     DurationDetectable,
 }
 
+impl Measure {
+    /// The name a scenario writes (`fold_change`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Value => "value",
+            Self::Range => "range",
+            Self::FoldChange => "fold_change",
+            Self::UpperBound => "upper_bound",
+            Self::LowerBound => "lower_bound",
+            Self::Detected => "detected",
+            Self::Dominant => "dominant",
+            Self::Direction => "direction",
+            Self::HalfLife => "half_life",
+            Self::TimeOfPeak => "time_of_peak",
+            Self::DurationDetectable => "duration_detectable",
+        }
+    }
+}
+
 /// The other side of a fold change or a direction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

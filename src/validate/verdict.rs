@@ -105,7 +105,7 @@ fn series(
         .iter()
         .position(|n| n == location)
         .ok_or(format!(
-            "no reported place {location:?} (places: {})",
+            "location: expected a reported place ({}), found {location:?}",
             observed.groups.join(", ")
         ))?;
     let width = observed.groups.len();
@@ -193,10 +193,10 @@ pub fn evaluate(
         ));
     }
     let other = |r: usize| -> Result<f64, String> {
-        let against = entry
-            .against
-            .as_ref()
-            .ok_or(format!("{:?} needs `against`", entry.measure))?;
+        let against = entry.against.as_ref().ok_or(format!(
+            "against: expected the other side of a {} (arm, location or scenario), found none",
+            entry.measure.name()
+        ))?;
         let their_results = match &against.scenario {
             None => results,
             Some(name) => {
