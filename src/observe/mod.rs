@@ -546,6 +546,83 @@ mod tests {
     }
 
     #[test]
+    fn every_label_decays_with_its_half_life_and_free_hmpao_goes_to_kidney_and_gut() {
+        let params = crate::model::ParamSet::new(labels::label_parameters());
+        for name in labels::LABELS {
+            let mut label = labels::Label::from_params(&params, name).unwrap();
+            label.efflux_rate_per_h = 0.0;
+            label.bound_fraction = 1.0;
+            let half_life_h = label.half_life_h;
+            let o = observer(Assay::Radiolabel {
+                label,
+                decay_corrected: false,
+            });
+            let s = signal(&o, &in_lung_for_ever(), &[half_life_h, 3.0 * half_life_h]);
+            assert!((s[0] - 0.5).abs() < 1e-12, "{name}: {}", s[0]);
+            assert!((s[3] - 0.125).abs() < 1e-12, "{name}: {}", s[3]);
+        }
+        // Free HMPAO: a cell that dies at once in the lung (debris releasing
+        // at rate k) has sent (1 - e^{-kt}) of its label to kidney and gut,
+        // in their fractions.
+        let mut hmpao = labels::Label::from_params(&params, "tc99m_hmpao").unwrap();
+        hmpao.bound_fraction = 1.0;
+        let k = hmpao.debris_release_rate_per_h;
+        let fraction = |organ: &str| {
+            hmpao
+                .free_to
+                .iter()
+                .find(|(o, _)| *o == organ)
+                .map(|f| f.1)
+                .unwrap()
+        };
+        let (to_kidney, to_gut) = (fraction("kidney"), fraction("gut"));
+        assert!(to_kidney > 0.0 && to_gut > 0.0);
+        let locations: Vec<String> = [
+            "lung/capillary",
+            "lung/capillary",
+            "kidney/capillary",
+            "gut/capillary",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let states = ["alive", "dead", "alive", "alive"];
+        let group_rows = vec![vec![0], vec![2], vec![3]];
+        let group_names: Vec<String> = ["lung", "kidney", "gut"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let o = Observer::new(
+            Assay::Radiolabel {
+                label: hmpao,
+                decay_corrected: true,
+            },
+            &RowsForObserver {
+                locations: &locations,
+                states: &states,
+                group_rows: &group_rows,
+                group_names: &group_names,
+                group_host_cells: &[None, None, None],
+            },
+            8000.0,
+        );
+        let dies_at_once = CellPath {
+            start_slot: 1,
+            moves: Vec::new(),
+            diameter_um: 20.0,
+        };
+        let s = signal(&o, &dies_at_once, &[2.0]);
+        let kept = (-k * 2.0).exp();
+        assert!((s[0] - kept).abs() < 1e-12, "lung {}", s[0]);
+        assert!(
+            (s[1] - (1.0 - kept) * to_kidney).abs() < 1e-12,
+            "kidney {}",
+            s[1]
+        );
+        assert!((s[2] - (1.0 - kept) * to_gut).abs() < 1e-12, "gut {}", s[2]);
+    }
+
+    #[test]
     fn leakage_alone_is_an_exponential_and_the_label_goes_where_free_label_goes() {
         let mut label = labels::in111();
         label.bound_fraction = 1.0;

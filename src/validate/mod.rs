@@ -83,6 +83,15 @@ impl Compared {
         }
     }
 
+    /// The row's SD as text (empty where it gives none).
+    pub fn measured_sd(&self) -> String {
+        if self.row.value_sd.is_finite() {
+            short(self.row.value_sd)
+        } else {
+            String::new()
+        }
+    }
+
     /// `agrees`, `disagrees` or `error`.
     pub fn verdict(&self) -> &'static str {
         match &self.outcome {
@@ -107,6 +116,7 @@ pub fn validation_csv(rows: &[Compared]) -> Vec<u8> {
         "organ",
         "time_h",
         "measured",
+        "measured_sd",
         "unit",
         "statistic",
         "role",
@@ -129,6 +139,7 @@ pub fn validation_csv(rows: &[Compared]) -> Vec<u8> {
             c.row.organ.as_str(),
             c.row.time_h.as_str(),
             &c.measured(),
+            &c.measured_sd(),
             c.row.unit.as_str(),
             c.row.statistic.as_str(),
             c.role,
@@ -185,11 +196,13 @@ pub fn validation_table(rows: &[Compared]) -> String {
             c.role,
             organ_read(c),
             c.row.time_h,
-            // A ratio of two rows is computed here: three digits.
-            if c.entry.row_over.is_some() {
-                short(c.row.value)
-            } else {
-                c.measured()
+            // A ratio of two rows is computed here: three digits; a row's
+            // SD follows its value.
+            match (c.entry.row_over.is_some(), c.measured_sd()) {
+                (true, sd) if sd.is_empty() => short(c.row.value),
+                (true, sd) => format!("{} ± {sd}", short(c.row.value)),
+                (false, sd) if sd.is_empty() => c.measured(),
+                (false, sd) => format!("{} ± {sd}", c.measured()),
             },
             c.row.unit,
             measure_name(&c.entry),
