@@ -211,7 +211,7 @@ pub fn table(
             let why = if arm.route == "intra_articular" {
                 "rest on joint parameters calibrated in mice and carried to this body by a stated rule (adhesion times × body mass^0.25)"
             } else {
-                "hang on parameters nobody has measured"
+                "hang on parameters unmeasured in humans (assumed, or fitted only in animals)"
             };
             let _ = writeln!(
                 out,
