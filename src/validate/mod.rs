@@ -102,10 +102,6 @@ impl Compared {
     }
 }
 
-fn measure_name(entry: &ValidationEntry) -> String {
-    entry.measure.name().to_string()
-}
-
 /// `validation.csv`.
 pub fn validation_csv(rows: &[Compared]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -143,7 +139,7 @@ pub fn validation_csv(rows: &[Compared]) -> Vec<u8> {
             c.row.unit.as_str(),
             c.row.statistic.as_str(),
             c.role,
-            &measure_name(&c.entry),
+            c.entry.measure.name(),
             c.entry.assay.as_str(),
             &model,
             &se,
@@ -205,7 +201,7 @@ pub fn validation_table(rows: &[Compared]) -> String {
                 (false, sd) => format!("{} ± {sd}", c.measured()),
             },
             c.row.unit,
-            measure_name(&c.entry),
+            c.entry.measure.name(),
             c.entry.assay,
             model,
             c.verdict()
